@@ -1,0 +1,209 @@
+//! Validation rules shared by the payload file and the simulate request body.
+//!
+//! Every rule appends to a list instead of stopping, so a user sees every mistake in one go, each with
+//! the path of the field that holds it (`historical_matrix[2].calls_answered`).
+
+use std::fmt;
+
+use crate::payload::HistoricalBucket;
+
+/// One broken rule: where, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Field path, e.g. `historical_matrix[2].calls_answered`.
+    pub path: String,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+impl Violation {
+    /// A violation at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Longest campaign id: it goes into a URL path.
+pub const MAX_CAMPAIGN_ID_LEN: usize = 128;
+/// Most history buckets: one a minute for a whole day.
+pub const MAX_BUCKETS: usize = 1440;
+/// Most agents on one campaign.
+pub const MAX_AGENTS: u32 = 10_000;
+/// Longest talk time a bucket may claim: a day.
+pub const MAX_TALK_SECONDS: f64 = 86_400.0;
+
+pub(crate) fn finish(out: Vec<Violation>) -> Result<(), Vec<Violation>> {
+    if out.is_empty() { Ok(()) } else { Err(out) }
+}
+
+pub(crate) fn campaign_id(path: &str, id: &str, out: &mut Vec<Violation>) {
+    if id.is_empty() {
+        out.push(Violation::new(path, "must not be empty"));
+    } else if id.len() > MAX_CAMPAIGN_ID_LEN {
+        out.push(Violation::new(
+            path,
+            format!(
+                "is {} characters long; at most {MAX_CAMPAIGN_ID_LEN} are allowed",
+                id.len()
+            ),
+        ));
+    } else if !id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        out.push(Violation::new(
+            path,
+            format!(
+                "{id:?} may contain only letters, digits, '-' and '_' (it goes into a URL path)"
+            ),
+        ));
+    }
+}
+
+/// `value` must be finite and within `[lo, hi]`.
+pub(crate) fn range(path: &str, value: f64, lo: f64, hi: f64, out: &mut Vec<Violation>) {
+    if !value.is_finite() {
+        out.push(Violation::new(
+            path,
+            format!("must be a finite number between {lo} and {hi}"),
+        ));
+    } else if !(lo..=hi).contains(&value) {
+        out.push(Violation::new(
+            path,
+            format!("is {value}; it must be between {lo} and {hi}"),
+        ));
+    }
+}
+
+pub(crate) fn window(path: &str, minutes: u32, out: &mut Vec<Violation>) {
+    if !(10..=1440).contains(&minutes) {
+        out.push(Violation::new(
+            path,
+            format!("is {minutes} minutes; it must be between 10 and 1440 minutes"),
+        ));
+    }
+}
+
+pub(crate) fn agents(path: &str, agents: Option<u32>, out: &mut Vec<Violation>) {
+    if let Some(n) = agents
+        && !(1..=MAX_AGENTS).contains(&n)
+    {
+        out.push(Violation::new(
+            path,
+            format!("is {n}; it must be between 1 and {MAX_AGENTS} (or left out to infer it from history)"),
+        ));
+    }
+}
+
+/// A parsed `HH:MM-HH:MM` bucket, in minutes since midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeBucket {
+    /// First minute of the bucket.
+    pub start_minute: u32,
+    /// First minute after the bucket (1440 for a bucket that ends at `24:00`).
+    pub end_minute: u32,
+}
+
+impl TimeBucket {
+    /// Parses `HH:MM-HH:MM`; the end must come after the start (`24:00` is allowed as an end).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad =
+            || format!("{text:?} is not of the form HH:MM-HH:MM (for example \"09:00-10:00\")");
+        let (start, end) = text.split_once('-').ok_or_else(bad)?;
+        let start_minute = clock_minute(start, false).ok_or_else(bad)?;
+        let end_minute = clock_minute(end, true).ok_or_else(bad)?;
+        if end_minute <= start_minute {
+            return Err(format!(
+                "{text:?} ends before it starts; the end must come after the start"
+            ));
+        }
+        Ok(Self {
+            start_minute,
+            end_minute,
+        })
+    }
+}
+
+fn clock_minute(text: &str, is_end: bool) -> Option<u32> {
+    let (h, m) = text.trim().split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let h: u32 = h.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    match (h, m) {
+        (24, 0) if is_end => Some(1440),
+        (0..=23, 0..=59) => Some(h * 60 + m),
+        _ => None,
+    }
+}
+
+/// The history rules: 1–1440 buckets, well-formed and non-overlapping times, sane counts and talk times,
+/// and at least one bucket with attempts.
+pub(crate) fn history(path: &str, buckets: &[HistoricalBucket], out: &mut Vec<Violation>) {
+    if buckets.is_empty() {
+        out.push(Violation::new(path, "must hold at least one time bucket"));
+        return;
+    }
+    if buckets.len() > MAX_BUCKETS {
+        out.push(Violation::new(
+            path,
+            format!(
+                "holds {} buckets; at most {MAX_BUCKETS} are allowed",
+                buckets.len()
+            ),
+        ));
+    }
+    let mut spans: Vec<(TimeBucket, usize)> = Vec::with_capacity(buckets.len());
+    for (i, b) in buckets.iter().enumerate() {
+        let at = |field: &str| format!("{path}[{i}].{field}");
+        match TimeBucket::parse(&b.time_bucket) {
+            Ok(span) => spans.push((span, i)),
+            Err(message) => out.push(Violation::new(at("time_bucket"), message)),
+        }
+        if b.calls_answered > b.calls_attempted {
+            out.push(Violation::new(
+                at("calls_answered"),
+                format!(
+                    "is {} but only {} calls were attempted; answered calls cannot exceed attempts",
+                    b.calls_answered, b.calls_attempted
+                ),
+            ));
+        }
+        let talk = b.avg_talk_time_seconds;
+        if !talk.is_finite() || talk <= 0.0 || talk > MAX_TALK_SECONDS {
+            out.push(Violation::new(
+                at("avg_talk_time_seconds"),
+                format!("is {talk}; it must be more than 0 and at most {MAX_TALK_SECONDS} seconds"),
+            ));
+        }
+    }
+    spans.sort_by_key(|(span, _)| span.start_minute);
+    for pair in spans.windows(2) {
+        let ((a, ia), (b, ib)) = (pair[0], pair[1]);
+        if b.start_minute < a.end_minute {
+            out.push(Violation::new(
+                format!("{path}[{ib}].time_bucket"),
+                format!(
+                    "{:?} overlaps {path}[{ia}] ({:?}); buckets must not overlap",
+                    buckets[ib].time_bucket, buckets[ia].time_bucket
+                ),
+            ));
+        }
+    }
+    if !buckets.iter().any(|b| b.calls_attempted > 0) {
+        out.push(Violation::new(
+            path,
+            "no bucket has any calls attempted; at least one bucket needs attempts to give a historical answer rate",
+        ));
+    }
+}

@@ -1,0 +1,131 @@
+//! Variance analysis: is the simulated answer rate consistent with history?
+//!
+//! Computed exactly as the seed does: the unweighted mean of the bucket answer rates over buckets with
+//! attempts, and the relative deviation of the simulated rate from it.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::payload::HistoricalBucket;
+
+/// The outcome of the variance check, with the seed's field names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VarianceAnalysis {
+    /// The answer rate the simulation produced.
+    pub simulated_rate: f64,
+    /// Unweighted mean of `calls_answered / calls_attempted` over buckets with attempts.
+    pub historical_mean_rate: f64,
+    /// `|simulated − historical| / historical`.
+    pub variance: f64,
+    /// The largest variance accepted.
+    pub compliance_threshold: f64,
+    /// `variance <= compliance_threshold`.
+    pub is_compliant: bool,
+    /// `PASS` or `FAIL`.
+    pub variance_status: String,
+}
+
+/// Why a variance could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum VarianceError {
+    /// No bucket has attempts, so history has no answer rate.
+    #[error("the historical matrix has no bucket with calls attempted, so it gives no answer rate")]
+    NoAttempts,
+    /// Every bucket with attempts has zero answers: a relative deviation from 0 is undefined.
+    #[error(
+        "the historical answer rate is 0 (no bucket has answered calls), so a relative variance is undefined"
+    )]
+    ZeroHistoricalRate,
+    /// The simulated rate is not a finite number.
+    #[error("the simulated answer rate {0} is not a finite number")]
+    NotFinite(f64),
+}
+
+/// The seed's unweighted mean bucket answer rate, over buckets with attempts.
+pub fn historical_mean_rate(history: &[HistoricalBucket]) -> Option<f64> {
+    let rates: Vec<f64> = history
+        .iter()
+        .filter(|b| b.calls_attempted > 0)
+        .map(|b| b.calls_answered as f64 / b.calls_attempted as f64)
+        .collect();
+    (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
+}
+
+/// Compares the simulated rate with history against `threshold`.
+pub fn analyse(
+    simulated_rate: f64,
+    history: &[HistoricalBucket],
+    threshold: f64,
+) -> Result<VarianceAnalysis, VarianceError> {
+    if !simulated_rate.is_finite() {
+        return Err(VarianceError::NotFinite(simulated_rate));
+    }
+    let mean = historical_mean_rate(history).ok_or(VarianceError::NoAttempts)?;
+    if mean == 0.0 {
+        return Err(VarianceError::ZeroHistoricalRate);
+    }
+    let variance = (simulated_rate - mean).abs() / mean;
+    let is_compliant = variance <= threshold;
+    Ok(VarianceAnalysis {
+        simulated_rate,
+        historical_mean_rate: mean,
+        variance,
+        compliance_threshold: threshold,
+        is_compliant,
+        variance_status: if is_compliant { "PASS" } else { "FAIL" }.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(attempted: u64, answered: u64) -> HistoricalBucket {
+        HistoricalBucket {
+            time_bucket: "09:00-10:00".into(),
+            calls_attempted: attempted,
+            calls_answered: answered,
+            avg_talk_time_seconds: 120.0,
+        }
+    }
+
+    #[test]
+    fn seed_example_mean_is_unweighted() {
+        let history = [
+            bucket(500, 190),
+            bucket(620, 245),
+            bucket(480, 175),
+            bucket(0, 0),
+        ];
+        let mean = historical_mean_rate(&history).unwrap();
+        let expected = (190.0 / 500.0 + 245.0 / 620.0 + 175.0 / 480.0) / 3.0;
+        assert!((mean - expected).abs() < 1e-15);
+        let v = analyse(0.36, &history, 0.10).unwrap();
+        assert!((v.variance - (0.36 - expected).abs() / expected).abs() < 1e-15);
+        assert!(v.is_compliant);
+        assert_eq!(v.variance_status, "PASS");
+    }
+
+    #[test]
+    fn over_threshold_fails() {
+        let v = analyse(0.5, &[bucket(100, 38)], 0.10).unwrap();
+        assert!(!v.is_compliant);
+        assert_eq!(v.variance_status, "FAIL");
+    }
+
+    #[test]
+    fn zero_rate_and_no_attempts_are_errors_not_nan() {
+        assert_eq!(
+            analyse(0.3, &[bucket(0, 0)], 0.1),
+            Err(VarianceError::NoAttempts)
+        );
+        assert_eq!(
+            analyse(0.3, &[bucket(10, 0)], 0.1),
+            Err(VarianceError::ZeroHistoricalRate)
+        );
+        assert!(matches!(
+            analyse(f64::NAN, &[bucket(10, 3)], 0.1),
+            Err(VarianceError::NotFinite(_))
+        ));
+    }
+}
