@@ -1,0 +1,153 @@
+//! The command line: what each command and flag means, written for the person reading `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Predict what a predictive dialer does at a given answer rate, before the campaign starts.
+///
+/// cxone-sim answers: how many calls get answered, how many live answers are abandoned (the law
+/// allows 3 %), how busy the agents are, and whether the assumed answer rate is consistent with
+/// history. It runs the simulation in process (no credentials needed) or asks a CXone-compatible
+/// server.
+///
+/// A `.env` file in the working directory is read first; variables already set win.
+///
+/// Exit codes: 0 success, 1 runtime failure (network, HTTP, I/O), 2 invalid input or usage,
+/// 3 compliance failure (variance over threshold, or abandonment over the limit).
+#[derive(Debug, Parser)]
+#[command(name = "cxone-sim", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Start with:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim validate examples/seed_payload.json\n  cxone-sim simulate examples/ratio_scenario.json\n  cxone-sim serve")]
+pub struct Cli {
+    /// More log lines on stderr (-v info, -vv debug). `RUST_LOG` overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole pipeline on one payload: validate, simulate (adjusting the answer rate if
+    /// abandonment is over the limit), check the variance against history, notify the workforce
+    /// planner, and append an audit line.
+    #[command(after_help = "Examples:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim run --json examples/seed_payload.json | jq .variance_analysis\n  CXONE_BACKEND=cxone cxone-sim run payload.json   # ask a CXone-compatible server\n\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 compliance failure (REJECTED).")]
+    Run(RunArgs),
+    /// Check a payload file and list every violation with its field path.
+    #[command(after_help = "Exit codes: 0 valid, 2 invalid (every violation is listed).")]
+    Validate(ValidateArgs),
+    /// Run the dialer engine on a payload file or a scenario file and print its metrics.
+    #[command(after_help = "A payload file is what `run` takes (it has `historical_matrix`); a scenario file\ndescribes the engine directly (agents, dialer mode, distributions; see README).\n\nExamples:\n  cxone-sim simulate examples/seed_payload.json\n  cxone-sim simulate --replications 50 --seed 7 examples/ratio_scenario.json --json")]
+    Simulate(SimulateArgs),
+    /// Start the CXone-compatible emulator: the seed's HTTP contract, answered by the engine.
+    #[command(after_help = "The development client is dev-client / dev-secret (for local use only).\n\nExample:\n  cxone-sim serve --addr 127.0.0.1:8089\n  curl -s -d grant_type=client_credentials -d client_id=dev-client -d client_secret=dev-secret \\\n       http://127.0.0.1:8089/api/v2/oauth/token")]
+    Serve(ServeArgs),
+}
+
+/// Where the simulation runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// In process, with the built-in engine: no credentials, no network.
+    Local,
+    /// A CXone-compatible server over HTTPS, with OAuth client credentials.
+    Cxone,
+}
+
+impl Backend {
+    /// The name used in output and in the audit log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Local => "local",
+            Backend::Cxone => "cxone",
+        }
+    }
+}
+
+/// Flags of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Payload file (JSON); `-` reads stdin.
+    pub payload: PathBuf,
+    /// Where to simulate.
+    #[arg(long, env = "CXONE_BACKEND", value_enum, default_value_t = Backend::Local)]
+    pub backend: Backend,
+    /// Print the result as JSON on stdout instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// JSON Lines audit log; one line is appended per run, whatever its outcome.
+    #[arg(long, env = "CXONE_AUDIT_LOG", default_value = "simulation_audit.log")]
+    pub audit_log: PathBuf,
+    /// Workforce planner webhook, notified after a compliant run.
+    #[arg(long, env = "WORKFORCE_CALLBACK_URL")]
+    pub callback_url: Option<String>,
+    /// Seed of the local simulation (default: derived from the request, so a payload always gives
+    /// the same answer).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Independent replications of the local simulation (default 20).
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// How many times the answer rate may be lowered by 0.02 when abandonment is over the limit.
+    #[arg(long, default_value_t = 1)]
+    pub max_adjustments: u32,
+    /// Allow plain http:// to hosts other than loopback (the token and webhook travel in clear).
+    #[arg(long)]
+    pub allow_insecure_http: bool,
+}
+
+/// Flags of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Payload file (JSON); `-` reads stdin.
+    pub payload: PathBuf,
+    /// Print the verdict as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Payload file or scenario file (JSON); `-` reads stdin.
+    pub file: PathBuf,
+    /// Print the report as JSON on stdout instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Seed (overrides the file's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Independent replications (overrides the file's; 1–10 000).
+    #[arg(long)]
+    pub replications: Option<u32>,
+}
+
+/// Flags of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CXONE_EMULATOR_ADDR", default_value = "127.0.0.1:8089")]
+    pub addr: String,
+    /// The registered client's id.
+    #[arg(long, env = "CXONE_EMULATOR_CLIENT_ID", default_value = "dev-client")]
+    pub client_id: String,
+    /// The registered client's secret.
+    #[arg(long, env = "CXONE_EMULATOR_CLIENT_SECRET", default_value = "dev-secret", hide_default_value = true)]
+    pub client_secret: String,
+    /// More clients, with their scopes, from a TOML file (`[[client]] id, secret, scopes`).
+    #[arg(long)]
+    pub clients: Option<PathBuf>,
+    /// Lifetime of issued tokens, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub token_ttl_seconds: u64,
+    /// Simulate requests allowed per client per second (token bucket); 0 lifts the limit.
+    #[arg(long, default_value_t = 20)]
+    pub rate_limit_per_second: u32,
+    /// Share of simulate requests answered with 429, 500 or 503, for testing clients (0–1).
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_rate: f64,
+    /// Seed of the injected faults, so a test sees the same sequence every time.
+    #[arg(long, default_value_t = 0)]
+    pub fault_seed: u64,
+}

@@ -1,0 +1,72 @@
+//! The two places a simulation can run, behind the one `SimulateBackend` interface, and how their
+//! failures become exit codes and hints.
+
+use std::time::Duration;
+
+use anyhow::anyhow;
+use cxone::backend::SimulateBackend;
+use cxone::{SimulateRequest, SimulateResponse};
+
+use crate::args::{Backend, RunArgs};
+use crate::config::CxoneSettings;
+use crate::failure::{ExitKind, Failure};
+
+/// The backend chosen with `--backend`.
+pub enum AnyBackend {
+    /// The engine, in process.
+    Local(emulator::LocalBackend),
+    /// A CXone-compatible server.
+    Cxone(cxone::SimulateClient),
+}
+
+impl SimulateBackend for AnyBackend {
+    async fn simulate(
+        &self,
+        campaign_id: &str,
+        body: &SimulateRequest,
+        idempotency_key: &str,
+    ) -> Result<cxone::Attempted<SimulateResponse>, cxone::Error> {
+        match self {
+            AnyBackend::Local(local) => local.simulate(campaign_id, body, idempotency_key).await,
+            AnyBackend::Cxone(client) => client.simulate(campaign_id, body, idempotency_key).await,
+        }
+    }
+}
+
+/// Builds the backend `run` asked for.
+pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
+    match args.backend {
+        Backend::Local => {
+            let options = emulator::LocalOptions { seed: args.seed, replications: args.replications };
+            let local = emulator::LocalBackend::new(options).map_err(|e| Failure::invalid(anyhow!("{e}")))?;
+            Ok(AnyBackend::Local(local))
+        }
+        Backend::Cxone => {
+            let settings = CxoneSettings::from_env(args.allow_insecure_http)?;
+            let http = reqwest::Client::builder()
+                .user_agent(concat!("cxone-sim/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(Duration::from_secs(10))
+                .build()
+                .map_err(|e| Failure::runtime(anyhow!("could not set up the HTTP client: {e}")))?;
+            let credentials = cxone::ClientCredentials {
+                client_id: settings.client_id,
+                client_secret: settings.client_secret,
+            };
+            let tokens = cxone::TokenCache::new(http.clone(), settings.token_url, credentials);
+            let client = cxone::SimulateClient::new(http, settings.base_url, tokens, cxone::RetryPolicy::default());
+            Ok(AnyBackend::Cxone(client))
+        }
+    }
+}
+
+/// Maps a simulate failure to an exit code: an exhausted adjustment is a compliance failure (3), a
+/// 400 is invalid input (2), anything else is a runtime failure (1). The crate's hint comes along.
+pub fn failure(error: cxone::Error) -> Failure {
+    let hint = error.hint().map(str::to_owned);
+    let kind = match &error {
+        cxone::Error::AdjustmentsExhausted { .. } => ExitKind::Compliance,
+        e if e.status() == Some(400) || e.status() == Some(422) => ExitKind::Invalid,
+        _ => ExitKind::Runtime,
+    };
+    Failure { kind, error: anyhow::Error::new(error), hint }
+}

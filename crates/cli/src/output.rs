@@ -1,0 +1,159 @@
+//! What the commands print: tables for people, JSON for machines (stdout); messages go to stderr.
+
+use anyhow::anyhow;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use cxone::Violation;
+use serde_json::Value;
+
+use crate::failure::Failure;
+use crate::pipeline::RunResult;
+
+/// The legal ceiling on abandoned live answers.
+pub const ABANDON_LIMIT: f64 = 0.03;
+
+/// A table in the house look.
+pub fn table() -> Table {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    table
+}
+
+/// The failure for a list of violations: every one, with its path, exit 2.
+pub fn violations_failure(source: &str, violations: &[Violation]) -> Failure {
+    let list: Vec<String> = violations.iter().map(|v| format!("  - {v}")).collect();
+    Failure::invalid(anyhow!(
+        "{source} has {} problem{}:\n{}",
+        violations.len(),
+        if violations.len() == 1 { "" } else { "s" },
+        list.join("\n")
+    ))
+    .hint("fix the fields listed, then run `cxone-sim validate` to check")
+}
+
+/// The mean of a metric in the engine's `{"name": {"mean": x, "ci95": [lo, hi]}}` shape (or a bare
+/// number, which a server may send instead).
+pub fn metric_mean(metrics: &Value, name: &str) -> Option<f64> {
+    match metrics.get(name)? {
+        Value::Number(n) => n.as_f64(),
+        other => other.get("mean")?.as_f64(),
+    }
+}
+
+fn metric_ci(metrics: &Value, name: &str) -> Option<(f64, f64)> {
+    let ci = metrics.get(name)?.get("ci95")?.as_array()?;
+    Some((ci.first()?.as_f64()?, ci.get(1)?.as_f64()?))
+}
+
+/// `0.0231 (0.0210–0.0252)`, with the interval when there is one.
+fn with_ci(metrics: &Value, name: &str, format: fn(f64) -> String) -> Option<String> {
+    let mean = metric_mean(metrics, name)?;
+    Some(match metric_ci(metrics, name) {
+        Some((lo, hi)) if hi > lo => format!("{}  ({} – {})", format(mean), format(lo), format(hi)),
+        _ => format(mean),
+    })
+}
+
+/// A share as a percentage with two decimals.
+pub fn percent(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+/// A count, rounded.
+pub fn count(x: f64) -> String {
+    format!("{:.0}", x)
+}
+
+/// Seconds with one decimal.
+pub fn seconds(x: f64) -> String {
+    format!("{x:.1} s")
+}
+
+/// Prints `run`'s result.
+pub fn print_run(result: &RunResult, json: bool) {
+    if json {
+        match serde_json::to_string_pretty(result) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: could not encode the result as JSON: {e}"),
+        }
+        return;
+    }
+    let mut t = table();
+    t.set_header(vec![Cell::new(format!("run {}", result.status.as_str())), Cell::new("")]);
+    let mut row = |k: &str, v: String| {
+        t.add_row(vec![Cell::new(k), Cell::new(v).set_alignment(CellAlignment::Left)]);
+    };
+    row("backend", result.backend.to_owned());
+    if let Some(id) = &result.campaign_id {
+        row("campaign", id.clone());
+    }
+    if let Some(rate) = result.answer_rate_requested {
+        let note = match result.adjustments {
+            0 => String::new(),
+            n => format!("  (lowered {n}× by 0.02 to keep abandonment under {})", percent(ABANDON_LIMIT)),
+        };
+        row("answer rate requested", format!("{rate:.2}{note}"));
+    }
+    if let Some(response) = &result.simulation_result {
+        let m = &response.metrics;
+        row("answer rate simulated", format!("{:.4}", response.predictive_dialer_settings.answer_rate));
+        let fields: [(&str, &str, fn(f64) -> String); 10] = [
+            ("dial attempts", "dials", count),
+            ("live answers", "live_answers", count),
+            ("connected to an agent", "connected", count),
+            ("abandoned", "abandoned", count),
+            ("abandon rate (limit 3 %)", "compliance_abandon_rate", percent),
+            ("agent occupancy", "occupancy", percent),
+            ("connects per agent hour", "connects_per_agent_hour", |x| format!("{x:.1}")),
+            ("mean wait for an agent", "mean_wait_seconds", seconds),
+            ("90th percentile wait", "p90_wait_seconds", seconds),
+            ("peak lines in use", "peak_lines", count),
+        ];
+        for (label, name, format) in fields {
+            if let Some(text) = with_ci(m, name, format) {
+                row(label, text);
+            }
+        }
+        row("predicted accuracy", percent(response.predicted_accuracy));
+    }
+    if let Some(v) = &result.variance_analysis {
+        row("historical mean answer rate", format!("{:.4}", v.historical_mean_rate));
+        row(
+            "variance vs history",
+            format!("{:.4} (threshold {}) {}", v.variance, v.compliance_threshold, v.variance_status),
+        );
+    }
+    if result.attempts > 0 {
+        row("attempts", result.attempts.to_string());
+    }
+    row("latency", format!("{:.1} ms", result.latency_ms));
+    if let Some(w) = &result.webhook {
+        let detail = w.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
+        row("workforce planner", format!("{} after {} attempt(s){detail}", w.status, w.attempts));
+    }
+    row("run id", result.run_id.clone());
+    println!("{t}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_mean_reads_both_shapes() {
+        let m = serde_json::json!({"a": {"mean": 0.5, "ci95": [0.4, 0.6]}, "b": 3});
+        assert_eq!(metric_mean(&m, "a"), Some(0.5));
+        assert_eq!(metric_mean(&m, "b"), Some(3.0));
+        assert_eq!(metric_mean(&m, "c"), None);
+        assert_eq!(with_ci(&m, "a", percent).unwrap(), "50.00 %  (40.00 % – 60.00 %)");
+    }
+
+    #[test]
+    fn violations_are_all_listed() {
+        let v = vec![Violation::new("a", "bad"), Violation::new("b[1].c", "worse")];
+        let f = violations_failure("p.json", &v);
+        let text = f.to_string();
+        assert!(text.contains("p.json has 2 problems"));
+        assert!(text.contains("a: bad") && text.contains("b[1].c: worse"));
+    }
+}

@@ -1,0 +1,220 @@
+//! `cxone-sim run`: validate → simulate (with probability adjustment) → variance check → webhook
+//! (only when compliant) → audit (always).
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use cxone::backend::simulate_with_adjustments;
+use cxone::{Payload, SimulateRequest, SimulateResponse, VarianceAnalysis};
+use serde::Serialize;
+
+use crate::args::{Backend, RunArgs};
+use crate::audit::{self, AuditEntry, PayloadSnapshot, RunOutcome, WebhookRecord};
+use crate::backends::{self, AnyBackend};
+use crate::config;
+use crate::failure::{ExitKind, Failure};
+use crate::input;
+use crate::output;
+use crate::webhook::Webhook;
+
+/// The result object `run --json` prints: the seed's shape plus `backend` and our bookkeeping.
+#[derive(Debug, Serialize)]
+pub struct RunResult {
+    /// SUCCESS, REJECTED or FAILED.
+    pub status: RunOutcome,
+    /// `local` or `cxone`.
+    pub backend: &'static str,
+    /// The server's answer, when there is one.
+    pub simulation_result: Option<SimulateResponse>,
+    /// The variance check, when it ran.
+    pub variance_analysis: Option<VarianceAnalysis>,
+    /// Time spent simulating (all attempts and adjustments), milliseconds.
+    pub latency_ms: f64,
+    /// Unique id of this run, also in the audit line.
+    pub run_id: String,
+    /// The campaign, once the payload named one.
+    pub campaign_id: Option<String>,
+    /// Simulate attempts, retries included.
+    pub attempts: u32,
+    /// Answer-rate adjustments made.
+    pub adjustments: u32,
+    /// The answer rate of the last request sent.
+    pub answer_rate_requested: Option<f64>,
+    /// What happened to the workforce-planner notification.
+    pub webhook: Option<WebhookRecord>,
+    /// Why the run was rejected or failed.
+    pub error: Option<String>,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The payload's key settings, for the audit line.
+    #[serde(skip)]
+    snapshot: Option<PayloadSnapshot>,
+}
+
+impl RunResult {
+    fn new(backend: Backend) -> Self {
+        Self {
+            status: RunOutcome::Success,
+            backend: backend.name(),
+            simulation_result: None,
+            variance_analysis: None,
+            latency_ms: 0.0,
+            run_id: uuid::Uuid::new_v4().to_string(),
+            campaign_id: None,
+            attempts: 0,
+            adjustments: 0,
+            answer_rate_requested: None,
+            webhook: None,
+            error: None,
+            hint: None,
+            snapshot: None,
+        }
+    }
+
+    /// The simulated compliance abandon rate, from the response's metrics.
+    pub fn abandon_rate(&self) -> Option<f64> {
+        let metrics = &self.simulation_result.as_ref()?.metrics;
+        output::metric_mean(metrics, "compliance_abandon_rate")
+            .or_else(|| output::metric_mean(metrics, "abandon_rate"))
+    }
+
+    fn audit_entry(&self) -> AuditEntry {
+        let response = self.simulation_result.as_ref();
+        AuditEntry {
+            timestamp: jiff::Timestamp::now().round(jiff::Unit::Millisecond).unwrap_or_else(|_| jiff::Timestamp::now()).to_string(),
+            campaign_id: self.campaign_id.clone(),
+            payload_snapshot: self.snapshot.clone(),
+            response_status: response.map_or_else(|| "UNKNOWN".to_owned(), |r| r.status.clone()),
+            latency_ms: self.latency_ms,
+            variance_analysis: self.variance_analysis.clone(),
+            model_accuracy_rate: response.map_or(0.0, |r| r.predicted_accuracy),
+            run_id: self.run_id.clone(),
+            backend: self.backend,
+            outcome: self.status,
+            attempts: self.attempts,
+            adjustments: self.adjustments,
+            abandon_rate: self.abandon_rate(),
+            webhook: self.webhook.clone(),
+            error: self.error.clone(),
+        }
+    }
+}
+
+/// Runs the pipeline, appends the audit line, prints the result; the exit code follows DESIGN §3.
+pub async fn run(args: &RunArgs) -> ExitCode {
+    let mut result = RunResult::new(args.backend);
+    let verdict = pipeline(args, &mut result).await;
+    if let Err(failure) = &verdict {
+        result.status = match failure.kind {
+            ExitKind::Compliance => RunOutcome::Rejected,
+            _ => RunOutcome::Failed,
+        };
+        result.error = Some(failure.to_string());
+        result.hint = failure.hint.clone();
+    }
+    let audited = audit::append(&args.audit_log, &result.audit_entry());
+    output::print_run(&result, args.json);
+    let code = match &verdict {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    };
+    match audited {
+        Ok(()) => code,
+        Err(e) => Failure::runtime(anyhow!(
+            "the run was not recorded: could not append to the audit log {}: {e}",
+            args.audit_log.display()
+        ))
+        .hint("check that the file's directory is writable, or choose another with --audit-log / CXONE_AUDIT_LOG")
+        .report(),
+    }
+}
+
+async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure> {
+    if args.backend == Backend::Cxone && (args.seed.is_some() || args.replications.is_some()) {
+        return Err(Failure::invalid(anyhow!("--seed and --replications apply to the local backend only"))
+            .hint("drop them, or use --backend local"));
+    }
+    let text = input::read_text(&args.payload)?;
+    let mut payload: Payload = input::parse_json(&text, "payload", &args.payload)?;
+    if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
+        payload.campaign_id = id;
+    }
+    result.campaign_id = Some(payload.campaign_id.clone());
+    result.snapshot = Some(PayloadSnapshot {
+        answer_rate: payload.answer_rate,
+        agent_efficiency: payload.agent_efficiency,
+        window_minutes: payload.max_simulation_window_minutes,
+    });
+    payload
+        .validate()
+        .map_err(|violations| output::violations_failure(&input::source_name(&args.payload), &violations))?;
+    let webhook = webhook_from_env(args)?;
+    let backend = backends::build(args)?;
+
+    let request = SimulateRequest::from_payload(&payload);
+    let started = Instant::now();
+    let simulated = simulate(&backend, &payload.campaign_id, &request, args.max_adjustments).await;
+    result.latency_ms = round2(started.elapsed().as_secs_f64() * 1000.0);
+    let simulated = simulated.map_err(|e| {
+        if let cxone::Error::AdjustmentsExhausted { adjustments, last_answer_rate, .. } = &e {
+            result.adjustments = *adjustments;
+            result.answer_rate_requested = Some(*last_answer_rate);
+        }
+        backends::failure(e)
+    })?;
+    result.attempts = simulated.attempts;
+    result.adjustments = simulated.adjustments;
+    result.answer_rate_requested = Some(simulated.answer_rate_requested);
+    let simulated_rate = simulated.response.predictive_dialer_settings.answer_rate;
+    result.simulation_result = Some(simulated.response);
+
+    let analysis = cxone::variance::analyse(simulated_rate, &payload.historical_matrix, payload.compliance_threshold_variance)
+        .map_err(|e| Failure::invalid(anyhow!("the variance check cannot run: {e}")))?;
+    let compliant = analysis.is_compliant;
+    result.variance_analysis = Some(analysis);
+    if !compliant {
+        let Some(a) = &result.variance_analysis else { unreachable!("set just above") };
+        return Err(Failure {
+            kind: ExitKind::Compliance,
+            error: anyhow!(
+                "variance {:.4} exceeds the threshold {}: the simulated answer rate {:.4} is too far from the historical mean {:.4}",
+                a.variance, a.compliance_threshold, a.simulated_rate, a.historical_mean_rate
+            ),
+            hint: Some(
+                "revisit answer_rate against history, or raise compliance_threshold_variance if the deviation is expected".to_owned(),
+            ),
+        });
+    }
+    if let (Some(webhook), Some(analysis)) = (webhook, &result.variance_analysis) {
+        let http = reqwest::Client::new();
+        let now = jiff::Timestamp::now().as_second();
+        result.webhook = Some(webhook.deliver(&http, &payload.campaign_id, analysis, now).await);
+    }
+    Ok(())
+}
+
+async fn simulate(
+    backend: &AnyBackend,
+    campaign_id: &str,
+    request: &SimulateRequest,
+    max_adjustments: u32,
+) -> Result<cxone::backend::Simulated, cxone::Error> {
+    simulate_with_adjustments(backend, campaign_id, request, max_adjustments).await
+}
+
+fn webhook_from_env(args: &RunArgs) -> Result<Option<Webhook>, Failure> {
+    let Some(url) = args.callback_url.as_deref().filter(|u| !u.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let url = config::parse_url("WORKFORCE_CALLBACK_URL", url)?;
+    config::check_scheme("WORKFORCE_CALLBACK_URL", &url, args.allow_insecure_http)?;
+    let secret = config::var("WORKFORCE_CALLBACK_SECRET").map(secrecy::SecretString::from);
+    let bearer = config::var("WORKFORCE_CALLBACK_TOKEN").map(secrecy::SecretString::from);
+    Ok(Some(Webhook::new(url, secret, bearer)))
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}

@@ -1,0 +1,90 @@
+//! `cxone-sim serve`: the emulator on a socket, until SIGINT or SIGTERM.
+
+use std::time::Duration;
+
+use anyhow::anyhow;
+use emulator::{EmulatorConfig, RegisteredClient};
+use secrecy::SecretString;
+
+use crate::args::ServeArgs;
+use crate::failure::{Failure, Outcome};
+use crate::input;
+
+/// Builds the configuration, binds, serves, and shuts down gracefully on a signal.
+pub async fn run(args: &ServeArgs) -> Outcome {
+    let config = config_from(args)?;
+    let listener = tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| {
+        Failure::runtime(anyhow!("could not listen on {}: {e}", args.addr))
+            .hint("choose another address with --addr (for example 127.0.0.1:0 for any free port)")
+    })?;
+    let local = listener.local_addr().map_err(|e| Failure::runtime(anyhow!("{e}")))?;
+    if args.client_id == emulator::DEV_CLIENT_ID && args.clients.is_none() {
+        eprintln!(
+            "warning: the development client {} / {} is registered; it is for local use only",
+            emulator::DEV_CLIENT_ID,
+            emulator::DEV_CLIENT_SECRET
+        );
+    }
+    eprintln!("cxone-sim emulator listening on http://{local}");
+    eprintln!("  token:    POST http://{local}/api/v2/oauth/token");
+    eprintln!("  simulate: POST http://{local}/api/v2/outbound/campaigns/{{campaignId}}/simulate");
+    eprintln!("  point a client at it with CXONE_BASE_URL=http://{local}");
+    emulator::run(listener, config, shutdown_signal())
+        .await
+        .map_err(|e| Failure::runtime(anyhow!("the emulator stopped: {e}")))?;
+    eprintln!("cxone-sim emulator stopped");
+    Ok(())
+}
+
+fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
+    if !(0.0..=1.0).contains(&args.fault_rate) {
+        return Err(Failure::invalid(anyhow!("--fault-rate is {}; it must be between 0 and 1", args.fault_rate)));
+    }
+    if args.token_ttl_seconds == 0 {
+        return Err(Failure::invalid(anyhow!("--token-ttl-seconds must be at least 1")));
+    }
+    let mut clients = vec![RegisteredClient {
+        id: args.client_id.clone(),
+        secret: SecretString::from(args.client_secret.clone()),
+        scopes: vec![cxone::token::SCOPE_VIEW.to_owned(), cxone::token::SCOPE_EDIT.to_owned()],
+    }];
+    if let Some(path) = &args.clients {
+        let text = input::read_text(path)?;
+        let more = emulator::load_clients_toml(&text)
+            .map_err(|e| Failure::invalid(anyhow!("{}: {e}", path.display())))?;
+        clients.retain(|c| !more.iter().any(|m| m.id == c.id));
+        clients.extend(more);
+    }
+    Ok(EmulatorConfig {
+        clients,
+        token_ttl: Duration::from_secs(args.token_ttl_seconds),
+        rate_limit_per_second: (args.rate_limit_per_second > 0).then_some(args.rate_limit_per_second),
+        fault_rate: args.fault_rate,
+        fault_seed: args.fault_seed,
+        ..EmulatorConfig::default()
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    eprintln!("shutting down: finishing requests in flight");
+}

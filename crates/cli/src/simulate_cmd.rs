@@ -1,0 +1,168 @@
+//! `cxone-sim simulate`: the engine on a payload file or a scenario file, with its metrics as tables
+//! or JSON.
+
+use std::time::{Duration, Instant};
+
+use anyhow::anyhow;
+use comfy_table::Cell;
+use cxone::{Payload, SimulateRequest};
+use dialer::Scenario;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::Value;
+
+use crate::args::SimulateArgs;
+use crate::failure::{Failure, Outcome};
+use crate::input;
+use crate::output::{self, count, percent, seconds};
+
+/// What kind of file was given.
+enum FileKind {
+    Payload,
+    Scenario,
+}
+
+fn kind_of(value: &Value) -> Option<FileKind> {
+    let object = value.as_object()?;
+    if object.contains_key("historical_matrix") {
+        Some(FileKind::Payload)
+    } else if object.contains_key("dialer") || object.contains_key("window_minutes") {
+        Some(FileKind::Scenario)
+    } else {
+        None
+    }
+}
+
+/// Builds the scenario, runs it with a progress bar, prints the report.
+pub async fn run(args: &SimulateArgs) -> Outcome {
+    let source = input::source_name(&args.file);
+    let text = input::read_text(&args.file)?;
+    let value: Value = input::parse_json(&text, "JSON file", &args.file)?;
+    let mut scenario = match kind_of(&value) {
+        Some(FileKind::Payload) => scenario_from_payload(&text, args)?,
+        Some(FileKind::Scenario) => input::parse_json::<Scenario>(&text, "scenario", &args.file)?,
+        None => {
+            return Err(Failure::invalid(anyhow!(
+                "{source} is neither a payload (it has no `historical_matrix`) nor a scenario (it has no `dialer`)"
+            ))
+            .hint("see examples/seed_payload.json and examples/ratio_scenario.json for the two shapes"));
+        }
+    };
+    if let Some(seed) = args.seed {
+        scenario.seed = seed;
+    }
+    if let Some(replications) = args.replications {
+        scenario.replications = replications;
+    }
+    scenario
+        .validate()
+        .map_err(|violations| {
+            let list: Vec<cxone::Violation> =
+                violations.into_iter().map(|v| cxone::Violation::new(v.path, v.message)).collect();
+            output::violations_failure(&source, &list)
+        })?;
+
+    let report = run_with_progress(scenario).await?;
+    let value = serde_json::to_value(&report).map_err(|e| Failure::runtime(anyhow!("could not encode the report: {e}")))?;
+    if args.json {
+        println!("{value:#}");
+    } else {
+        print_report(&value);
+    }
+    Ok(())
+}
+
+fn scenario_from_payload(text: &str, args: &SimulateArgs) -> Result<Scenario, Failure> {
+    let payload: Payload = input::parse_json(text, "payload", &args.file)?;
+    payload
+        .validate()
+        .map_err(|violations| output::violations_failure(&input::source_name(&args.file), &violations))?;
+    let request = SimulateRequest::from_payload(&payload);
+    emulator::scenario_for_request(&request, &payload.campaign_id)
+        .map_err(|failure| Failure::invalid(anyhow!("{}", failure.detail)))
+}
+
+/// Runs the engine off the async runtime; a bar appears on stderr if the run takes over a second
+/// (and stderr is a terminal).
+async fn run_with_progress(scenario: Scenario) -> Result<dialer::Report, Failure> {
+    let bar = ProgressBar::with_draw_target(Some(u64::from(scenario.replications)), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} simulating {pos}/{len} replications [{elapsed_precise}] {wide_bar}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let worker_bar = bar.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        dialer::simulate_with_progress(&scenario, &|done, _total| {
+            if worker_bar.is_hidden() && started.elapsed() > Duration::from_secs(1) {
+                worker_bar.set_draw_target(ProgressDrawTarget::stderr());
+            }
+            worker_bar.set_position(done);
+        })
+    })
+    .await
+    .map_err(|e| Failure::runtime(anyhow!("the simulation stopped unexpectedly: {e}")))?;
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+const COLUMNS: [(&str, &str, fn(f64) -> String); 12] = [
+    ("dial attempts", "dials", count),
+    ("live answers", "live_answers", count),
+    ("answer rate", "answer_rate", rate),
+    ("connected", "connected", count),
+    ("abandoned", "abandoned", count),
+    ("late (> 2 s)", "late", count),
+    ("abandon rate (limit 3 %)", "compliance_abandon_rate", percent),
+    ("occupancy", "occupancy", percent),
+    ("connects per agent hour", "connects_per_agent_hour", one_decimal),
+    ("mean wait", "mean_wait_seconds", seconds),
+    ("90th percentile wait", "p90_wait_seconds", seconds),
+    ("peak lines", "peak_lines", count),
+];
+
+fn rate(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+fn one_decimal(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+fn print_report(report: &Value) {
+    let metrics = &report["metrics"];
+    let mut t = output::table();
+    t.set_header(vec!["metric", "mean", "95 % interval"]);
+    for (label, name, format) in COLUMNS {
+        let Some(mean) = output::metric_mean(metrics, name) else { continue };
+        let ci = metrics[name]["ci95"].as_array().and_then(|ci| Some((ci.first()?.as_f64()?, ci.get(1)?.as_f64()?)));
+        let interval = ci.map(|(lo, hi)| format!("{} – {}", format(lo), format(hi))).unwrap_or_default();
+        t.add_row(vec![Cell::new(label), Cell::new(format(mean)), Cell::new(interval)]);
+    }
+    println!(
+        "{} replications, seed {}",
+        report["replications"].as_u64().unwrap_or(0),
+        report["seed"].as_u64().unwrap_or(0)
+    );
+    println!("{t}");
+    let Some(buckets) = report["buckets"].as_array().filter(|b| b.len() > 1) else { return };
+    let mut t = output::table();
+    t.set_header(vec!["bucket", "minutes", "dials", "live answers", "answer rate", "abandon rate", "occupancy"]);
+    for (i, b) in buckets.iter().enumerate() {
+        let m = &b["metrics"];
+        let get = |name: &str, format: fn(f64) -> String| output::metric_mean(m, name).map(format).unwrap_or_default();
+        let span = match (b["start_minute"].as_f64(), b["end_minute"].as_f64()) {
+            (Some(s), Some(e)) => format!("{s:.0}–{e:.0}"),
+            _ => String::new(),
+        };
+        t.add_row(vec![
+            (i + 1).to_string(),
+            span,
+            get("dials", count),
+            get("live_answers", count),
+            get("answer_rate", rate),
+            get("compliance_abandon_rate", percent),
+            get("occupancy", percent),
+        ]);
+    }
+    println!("{t}");
+}
