@@ -68,8 +68,9 @@ impl Backend {
 /// Flags of `run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Payload file (JSON); `-` reads stdin.
-    pub payload: PathBuf,
+    /// Payload file (JSON); `-` reads stdin. Without one, the seed's example payload built into the
+    /// binary is used (examples/seed_payload.json).
+    pub payload: Option<PathBuf>,
     /// Where to simulate.
     #[arg(long, env = "CXONE_BACKEND", value_enum, default_value_t = Backend::Local)]
     pub backend: Backend,

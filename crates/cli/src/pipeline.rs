@@ -18,6 +18,9 @@ use crate::input;
 use crate::output;
 use crate::webhook::Webhook;
 
+/// The seed's example payload, run when no payload file is given.
+pub const SEED_EXAMPLE: &str = include_str!("../../../examples/seed_payload.json");
+
 /// The result object `run --json` prints: the seed's shape plus `backend` and our bookkeeping.
 #[derive(Debug, Serialize)]
 pub struct RunResult {
@@ -136,8 +139,14 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
         return Err(Failure::invalid(anyhow!("--seed and --replications apply to the local backend only"))
             .hint("drop them, or use --backend local"));
     }
-    let text = input::read_text(&args.payload)?;
-    let mut payload: Payload = input::parse_json(&text, "payload", &args.payload)?;
+    let (text, source) = match &args.payload {
+        Some(path) => (input::read_text(path)?, path.clone()),
+        None => {
+            tracing::info!("no payload given: using the built-in seed example");
+            (SEED_EXAMPLE.to_owned(), std::path::PathBuf::from("examples/seed_payload.json"))
+        }
+    };
+    let mut payload: Payload = input::parse_json(&text, "payload", &source)?;
     if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
         payload.campaign_id = id;
     }
@@ -149,7 +158,7 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
     });
     payload
         .validate()
-        .map_err(|violations| output::violations_failure(&input::source_name(&args.payload), &violations))?;
+        .map_err(|violations| output::violations_failure(&input::source_name(&source), &violations))?;
     let webhook = webhook_from_env(args)?;
     let backend = backends::build(args)?;
 
