@@ -1,0 +1,66 @@
+//! `cxone-sim validate`.
+
+use crate::common::{Sandbox, example, json, stderr, stdout};
+
+#[test]
+fn eight_mistakes_are_all_named_with_exit_2() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["validate", example("invalid_payload.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for field in [
+        "campaign_id",
+        "answer_rate",
+        "agent_efficiency",
+        "max_simulation_window_minutes",
+        "compliance_threshold_variance",
+        "agents",
+        "historical_matrix[0].calls_answered",
+        "historical_matrix[1].time_bucket",
+        "historical_matrix[2].avg_talk_time_seconds",
+    ] {
+        assert!(err.contains(&format!("{field}:")), "{field} missing from:\n{err}");
+    }
+}
+
+#[test]
+fn json_verdict_lists_paths() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["validate", "--json", example("invalid_payload.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["violations"].as_array().unwrap().len(), 9);
+}
+
+#[test]
+fn the_seed_example_is_valid() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["validate", example("seed_payload.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("is valid"));
+}
+
+#[test]
+fn unknown_fields_and_broken_json_are_named() {
+    let sb = Sandbox::new();
+    let text = std::fs::read_to_string(example("seed_payload.json")).unwrap().replace("\"answer_rate\"", "\"answer_rat\"");
+    let file = sb.write("typo.json", &text);
+    let out = sb.run(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("answer_rat"), "{}", stderr(&out));
+
+    let file = sb.write("broken.json", "{\"campaign_id\": ");
+    let out = sb.run(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("line 1"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_missing_file_is_exit_2_with_a_hint() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["validate", "nope.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nope.json"));
+    assert!(stderr(&out).contains("hint:"));
+}

@@ -1,0 +1,12 @@
+//! Integration tests of the `cxone-sim` binary, grouped by topic.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "suite/common.rs"]
+mod common;
+#[path = "suite/run_cxone.rs"]
+mod run_cxone;
+#[path = "suite/run_local.rs"]
+mod run_local;
+#[path = "suite/validate.rs"]
+mod validate;
