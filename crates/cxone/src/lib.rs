@@ -7,7 +7,21 @@
 //! - [`token`]: OAuth 2.0 client-credentials wire types.
 //! - [`variance`]: the variance check of a simulated answer rate against history.
 //!
+//! The client half:
+//! - [`credentials`]: the API application's id and secret, and the access token; `Debug` redacts both.
+//! - [`token_cache`]: [`TokenCache`], the OAuth 2.0 client-credentials token, cached, refreshed 60 s
+//!   before expiry, one refresh shared by concurrent callers.
+//! - [`retry`]: [`RetryPolicy`], which answers are retried and how long to wait (exponential backoff
+//!   with jitter, `Retry-After` honoured and clamped).
+//! - [`client`]: [`SimulateClient`], one simulate call over HTTP with retries and a replay after a 401.
+//! - [`backend`]: [`SimulateBackend`], anything that runs one simulation (this HTTP client, or the
+//!   engine in process, elsewhere).
+//! - [`adjustment`]: [`simulate_with_adjustments`], the probability-adjustment loop over any backend.
+//! - [`clock`]: injected time ([`Clock`], [`Sleeper`]) so tests move time instead of waiting.
+//! - [`error`]: [`Error`], every failure with its raw body kept and a hint of what to fix.
+//!
 //! This crate knows nothing of the engine: it speaks to any server that honours the contract.
+//! No secret or token appears in any `Display`, `Debug` or log line.
 //!
 //! # Example
 //! ```
@@ -27,13 +41,30 @@
 //! assert!(check.is_compliant);
 //! ```
 
+pub mod adjustment;
+pub mod backend;
+pub mod client;
+pub mod clock;
+pub mod credentials;
+pub mod error;
 pub mod payload;
+pub mod retry;
 pub mod simulate;
 pub mod token;
+pub mod token_cache;
 pub mod validate;
 pub mod variance;
 
+pub use adjustment::{Simulated, simulate_with_adjustments};
+pub use backend::SimulateBackend;
+pub use client::{Attempted, SimulateClient};
+pub use clock::{Clock, ManualClock, Sleeper, SystemClock, TokioSleeper};
+pub use credentials::{AccessToken, ClientCredentials};
+pub use error::{Endpoint, Error};
+
 pub use payload::{DialerType, HistoricalBucket, Payload};
+pub use retry::{Jitter, RetryPolicy};
 pub use simulate::{DialerSettings, ErrorBody, SimulateRequest, SimulateResponse};
+pub use token_cache::TokenCache;
 pub use validate::Violation;
 pub use variance::VarianceAnalysis;

@@ -1,0 +1,197 @@
+//! An OAuth 2.0 client-credentials token, fetched once and shared (RFC 6749 §4.4).
+//!
+//! The token is refreshed 60 s before it expires. Callers that find it stale at the same moment share
+//! one refresh: the first takes the lock and fetches, the others wait on the lock and then find the new
+//! token. After a 401, [`TokenCache::refresh`] fetches only if no other caller has already replaced the
+//! refused token.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{ACCEPT, HeaderValue};
+use secrecy::ExposeSecret;
+use tokio::sync::Mutex;
+use url::Url;
+
+use crate::clock::{Clock, SystemClock};
+use crate::credentials::{AccessToken, ClientCredentials};
+use crate::error::{Endpoint, Error, kept_body, redacted_token_body, server_detail};
+use crate::token::TokenResponse;
+
+/// Time allowed to one token request.
+pub const TOKEN_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long before its expiry a token is replaced.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// A token and when to stop using it.
+struct Cached {
+    token: AccessToken,
+    /// The instant from which the token counts as stale: its expiry less the refresh margin.
+    refresh_at: SystemTime,
+}
+
+/// Fetches, caches and refreshes the access token of one API application.
+pub struct TokenCache {
+    /// Shared with the simulate client: one connection pool.
+    http: reqwest::Client,
+    /// `{base}/api/v2/oauth/token` unless configured otherwise.
+    token_url: Url,
+    /// Sent in the form body of every token request.
+    credentials: ClientCredentials,
+    /// Decides when a token is stale; a test moves it by hand.
+    clock: Arc<dyn Clock>,
+    /// The current token. An async mutex, held across the fetch, so that concurrent callers wait for
+    /// the one refresh instead of starting their own.
+    state: Mutex<Option<Cached>>,
+    /// Token requests sent so far (each fetched token carries its number).
+    fetches: AtomicU64,
+}
+
+impl TokenCache {
+    /// A cache that fetches from `token_url` with `credentials`, on the system clock.
+    pub fn new(http: reqwest::Client, token_url: Url, credentials: ClientCredentials) -> Self {
+        Self {
+            http,
+            token_url,
+            credentials,
+            clock: Arc::new(SystemClock),
+            state: Mutex::new(None),
+            fetches: AtomicU64::new(0),
+        }
+    }
+
+    /// The same cache on another clock (tests move a [`ManualClock`](crate::ManualClock)).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> &Url {
+        &self.token_url
+    }
+
+    /// The clock the cache reads.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// The cached token, or a fresh one when there is none or it expires within 60 s.
+    pub async fn token(&self) -> Result<AccessToken, Error> {
+        let mut state = self.state.lock().await;
+        let now = self.clock.now();
+        if let Some(cached) = state.as_ref().filter(|cached| now < cached.refresh_at) {
+            return Ok(cached.token.clone());
+        }
+        let fresh = self.fetch().await?;
+        let token = fresh.token.clone();
+        *state = Some(fresh);
+        Ok(token)
+    }
+
+    /// A new token after `stale` was refused (a 401): fetched, unless another caller has already
+    /// replaced `stale` with a token that is still fresh, which is then returned.
+    pub async fn refresh(&self, stale: &AccessToken) -> Result<AccessToken, Error> {
+        let mut state = self.state.lock().await;
+        let now = self.clock.now();
+        if let Some(cached) = state
+            .as_ref()
+            .filter(|cached| cached.token.fetch() != stale.fetch() && now < cached.refresh_at)
+        {
+            return Ok(cached.token.clone());
+        }
+        let fresh = self.fetch().await?;
+        let token = fresh.token.clone();
+        *state = Some(fresh);
+        Ok(token)
+    }
+
+    /// Token requests made so far.
+    pub fn fetch_count(&self) -> u64 {
+        self.fetches.load(Ordering::SeqCst)
+    }
+
+    /// One token request.
+    async fn fetch(&self) -> Result<Cached, Error> {
+        let fetch = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        tracing::debug!(url = %self.token_url, client_id = %self.credentials.client_id, fetch, "fetching an access token");
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", self.credentials.client_id.as_str()),
+            (
+                "client_secret",
+                self.credentials.client_secret.expose_secret(),
+            ),
+        ];
+        let sent = self
+            .http
+            .post(self.token_url.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .form(&form)
+            .timeout(TOKEN_TIMEOUT)
+            .send()
+            .await;
+        let failed = |source: reqwest::Error| {
+            if source.is_timeout() {
+                Error::Timeout {
+                    endpoint: Endpoint::Token,
+                    timeout: TOKEN_TIMEOUT,
+                    attempts: 1,
+                }
+            } else {
+                Error::Transport {
+                    endpoint: Endpoint::Token,
+                    attempts: 1,
+                    source,
+                }
+            }
+        };
+        let response = sent.map_err(failed)?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(failed)?;
+        if !status.is_success() {
+            let body = kept_body(&bytes);
+            tracing::warn!(
+                status = status.as_u16(),
+                "the token endpoint refused the request"
+            );
+            return Err(Error::Status {
+                status: status.as_u16(),
+                detail: server_detail(&body),
+                body,
+                endpoint: Endpoint::Token,
+                attempts: 1,
+            });
+        }
+        let answer: TokenResponse =
+            serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
+                endpoint: Endpoint::Token,
+                body: redacted_token_body(&bytes),
+                source,
+            })?;
+        if !answer.token_type.eq_ignore_ascii_case("bearer") {
+            tracing::warn!(token_type = %answer.token_type, "the token endpoint issued a token that is not a bearer token; using it as one");
+        }
+        let lifetime = Duration::from_secs(answer.expires_in);
+        // A token shorter-lived than two margins is used for half its life rather than not at all.
+        let margin = REFRESH_MARGIN.min(lifetime / 2);
+        let refresh_at = self.clock.now() + (lifetime - margin);
+        tracing::debug!(fetch, expires_in = answer.expires_in, scope = ?answer.scope, "access token fetched");
+        Ok(Cached {
+            token: AccessToken::new(answer.access_token, fetch),
+            refresh_at,
+        })
+    }
+}
+
+impl fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("token_url", &self.token_url.as_str())
+            .field("credentials", &self.credentials)
+            .field("fetches", &self.fetch_count())
+            .finish_non_exhaustive()
+    }
+}
