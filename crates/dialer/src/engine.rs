@@ -1,0 +1,396 @@
+//! One replication: the discrete-event loop.
+//!
+//! Time is `f64` seconds from the window's start. Events are ordered by (time, sequence), so equal
+//! times resolve in scheduling order on every run. Dialling stops at the window's end; the loop then
+//! runs on until every attempt dialled in the window has its outcome (answered or not, connected or
+//! abandoned), so each counted attempt ends in exactly one outcome. Memory is fixed by the agents,
+//! the lines in use and the report buckets, never by the number of calls.
+
+use std::collections::VecDeque;
+
+use rand::rngs::ChaCha8Rng;
+use rand::{RngExt, SeedableRng};
+use rand_distr::Exp1;
+
+use crate::agents::{AgentPool, AgentState};
+use crate::event::{Event, EventQueue, NOT_COUNTED};
+use crate::model::Model;
+use crate::pacing::{Pacing, Snapshot};
+use crate::scenario::DialerMode;
+use crate::tally::Tally;
+
+/// A live answer waiting for an agent.
+#[derive(Debug, Clone, Copy)]
+struct Waiting {
+    ticket: u64,
+    answered_at: f64,
+    cohort: u32,
+}
+
+/// The counters of one replication, one [`Tally`] per report bucket, and how many events it ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationTally {
+    /// One tally per segment of the schedule, in time order.
+    pub buckets: Vec<Tally>,
+    /// Events handled.
+    pub events: u64,
+}
+
+/// Runs replication `index` of a model: stream `index` of the ChaCha8 generator seeded with `seed`.
+pub fn run_replication(model: &Model, seed: u64, index: u64) -> ReplicationTally {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(index);
+    Replication::new(model, rng).run()
+}
+
+struct Replication<'m> {
+    model: &'m Model,
+    rng: ChaCha8Rng,
+    queue: EventQueue,
+    now: f64,
+    agents: AgentPool,
+    dialling: u32,
+    waiting: VecDeque<Waiting>,
+    next_ticket: u64,
+    pacing: Pacing,
+    /// Index of the segment holding `now` (the last one once the window is over).
+    segment: usize,
+    tallies: Vec<Tally>,
+    pacing_ticks: u64,
+    events: u64,
+}
+
+impl<'m> Replication<'m> {
+    fn new(model: &'m Model, rng: ChaCha8Rng) -> Self {
+        let segments = model.schedule.segments();
+        let first_probability = segments.first().map_or(0.0, |s| s.live_probability);
+        Self {
+            model,
+            rng,
+            queue: EventQueue::with_capacity(2 * model.agents as usize + 64),
+            now: 0.0,
+            agents: AgentPool::new(model.agents),
+            dialling: 0,
+            waiting: VecDeque::new(),
+            next_ticket: 0,
+            pacing: Pacing::new(
+                &model.dialer,
+                first_probability,
+                model.live_ring_mean,
+                model.window,
+            ),
+            segment: 0,
+            tallies: vec![Tally::default(); segments.len()],
+            pacing_ticks: 0,
+            events: 0,
+        }
+    }
+
+    fn run(mut self) -> ReplicationTally {
+        self.start();
+        let instant_pacing = self.model.pacing_interval <= 0.0;
+        while let Some((time, event)) = self.queue.pop() {
+            if time >= self.model.window && self.dialling == 0 && self.waiting.is_empty() {
+                break;
+            }
+            self.advance(time);
+            self.events += 1;
+            self.handle(event);
+            if instant_pacing {
+                self.pace();
+            }
+        }
+        self.advance(self.now.max(self.model.window));
+        ReplicationTally {
+            buckets: self.tallies,
+            events: self.events,
+        }
+    }
+
+    /// Initial agent states and the first clock events.
+    fn start(&mut self) {
+        if let Some((available, paused)) = self.model.pauses {
+            let share_paused = paused / (available + paused);
+            for agent in 0..self.model.agents {
+                // Exponential periods are memoryless, so starting each agent in its stationary state
+                // with a fresh period is exact.
+                if self.rng.random::<f64>() < share_paused {
+                    self.agents.pause(agent);
+                    let end = self.exp(paused);
+                    self.queue.push(end, Event::PauseEnd { agent });
+                } else {
+                    let start = self.exp(available);
+                    self.queue.push(start, Event::PauseStart { agent });
+                }
+            }
+        }
+        if let DialerMode::Poisson { dials_per_minute } = self.model.dialer
+            && dials_per_minute > 0.0
+        {
+            let gap = self.exp(60.0 / dials_per_minute);
+            self.queue.push(gap, Event::PoissonDial);
+        }
+        if self.pacing.samples() {
+            self.queue.push(1.0, Event::AdaptiveSample);
+        }
+        if self.model.pacing_interval > 0.0 {
+            self.queue.push(0.0, Event::PacingTick);
+        } else {
+            self.pace();
+        }
+    }
+
+    #[inline]
+    fn exp(&mut self, mean: f64) -> f64 {
+        mean * self.rng.sample::<f64, _>(Exp1)
+    }
+
+    /// Moves the clock to `time`, adding agent time and line peaks to the buckets it crosses
+    /// (only between the warm-up's end and the window's end).
+    #[inline]
+    fn advance(&mut self, time: f64) {
+        debug_assert!(
+            time >= self.now,
+            "time ran backwards: {} < {}",
+            time,
+            self.now
+        );
+        let segments = self.model.schedule.segments();
+        let end = time.min(self.model.window);
+        let mut from = self.now;
+        while from < end {
+            let segment_end = segments[self.segment].end;
+            let stop = end.min(segment_end);
+            let counted_from = from.max(self.model.warmup);
+            if stop > counted_from {
+                let dt = stop - counted_from;
+                let lines = self.lines_in_use();
+                let tally = &mut self.tallies[self.segment];
+                tally.busy_seconds += f64::from(self.agents.busy()) * dt;
+                tally.available_seconds += f64::from(self.agents.available()) * dt;
+                tally.staffed_seconds += f64::from(self.model.agents) * dt;
+                tally.peak_lines = tally.peak_lines.max(lines);
+            }
+            from = stop;
+            if stop >= segment_end && self.segment + 1 < segments.len() {
+                self.segment += 1;
+            } else if stop >= segment_end {
+                break;
+            }
+        }
+        self.now = time;
+    }
+
+    #[inline]
+    fn lines_in_use(&self) -> u32 {
+        self.dialling + self.waiting.len() as u32 + self.agents.talking()
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::DialEnd { live, cohort } => self.dial_end(live, cohort),
+            Event::Patience { ticket } => self.patience_ends(ticket),
+            Event::TalkEnd { agent } => {
+                let wrap = self.model.wrap.sample(&mut self.rng);
+                if wrap > 0.0 {
+                    self.agents.start_wrap(agent, self.now);
+                    self.queue.push(self.now + wrap, Event::WrapEnd { agent });
+                } else {
+                    self.agent_free(agent);
+                }
+            }
+            Event::WrapEnd { agent } => self.agent_free(agent),
+            Event::PauseStart { agent } => self.pause_starts(agent),
+            Event::PauseEnd { agent } => self.pause_ends(agent),
+            Event::PacingTick => {
+                self.pace();
+                self.pacing_ticks += 1;
+                let next = self.pacing_ticks as f64 * self.model.pacing_interval;
+                if next < self.model.window {
+                    self.queue.push(next, Event::PacingTick);
+                }
+            }
+            Event::PoissonDial => {
+                if self.now < self.model.window {
+                    if self.lines_in_use() < self.model.max_lines {
+                        self.dial();
+                    }
+                    if let DialerMode::Poisson { dials_per_minute } = self.model.dialer {
+                        let gap = self.exp(60.0 / dials_per_minute);
+                        self.queue.push(self.now + gap, Event::PoissonDial);
+                    }
+                }
+            }
+            Event::AdaptiveSample => {
+                let (snapshot, pacing) = self.snapshot_and_pacing();
+                pacing.sample(&snapshot);
+                if self.now + 1.0 < self.model.window {
+                    self.queue.push(self.now + 1.0, Event::AdaptiveSample);
+                }
+            }
+        }
+    }
+
+    /// Splits the state into what pacing reads (a snapshot) and the strategy it runs.
+    fn snapshot_and_pacing(&mut self) -> (Snapshot<'_>, &mut Pacing) {
+        let snapshot = Snapshot {
+            now: self.now,
+            agents: &self.agents,
+            waiting: self.waiting.len() as u32,
+            dialling: self.dialling,
+            talk: self.model.schedule.segments()[self.segment].talk_sampler,
+            wrap: self.model.wrap,
+        };
+        (snapshot, &mut self.pacing)
+    }
+
+    /// Runs the strategy and starts the lines it asks for, within `max_lines`.
+    #[inline]
+    fn pace(&mut self) {
+        if self.now >= self.model.window {
+            return;
+        }
+        let max_lines = self.model.max_lines;
+        let (snapshot, pacing) = self.snapshot_and_pacing();
+        let wanted = pacing.lines_to_start(&snapshot);
+        let room = max_lines.saturating_sub(snapshot.lines_in_use());
+        for _ in 0..wanted.min(room) {
+            self.dial();
+        }
+    }
+
+    /// Starts one attempt now; its outcome is drawn at once, its ring time by outcome.
+    #[inline]
+    fn dial(&mut self) {
+        let segment = &self.model.schedule.segments()[self.segment];
+        let live = self.rng.random::<f64>() < segment.live_probability;
+        let ring = if live {
+            self.model.live_ring.sample(&mut self.rng)
+        } else {
+            self.model.other_ring.sample(&mut self.rng)
+        };
+        let cohort = if self.now >= self.model.warmup {
+            self.tallies[self.segment].dials += 1;
+            self.segment as u32
+        } else {
+            NOT_COUNTED
+        };
+        self.dialling += 1;
+        self.queue
+            .push(self.now + ring, Event::DialEnd { live, cohort });
+    }
+
+    #[inline]
+    fn tally(&mut self, cohort: u32) -> Option<&mut Tally> {
+        self.tallies.get_mut(cohort as usize)
+    }
+
+    fn dial_end(&mut self, live: bool, cohort: u32) {
+        self.dialling -= 1;
+        self.pacing.on_dial_outcome(live);
+        if !live {
+            if let Some(tally) = self.tally(cohort) {
+                tally.not_answered += 1;
+            }
+            return;
+        }
+        if let Some(tally) = self.tally(cohort) {
+            tally.live_answers += 1;
+        }
+        if let Some(agent) = self.agents.take_ready() {
+            self.connect(agent, self.now, cohort);
+            return;
+        }
+        let patience = self.model.patience.sample(&mut self.rng);
+        if patience <= 0.0 {
+            self.abandon(cohort);
+            return;
+        }
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.waiting.push_back(Waiting {
+            ticket,
+            answered_at: self.now,
+            cohort,
+        });
+        self.queue
+            .push(self.now + patience, Event::Patience { ticket });
+    }
+
+    /// A waiting live answer's patience runs out: abandoned, unless it was connected meanwhile.
+    fn patience_ends(&mut self, ticket: u64) {
+        // Tickets join the queue in increasing order and leave it from the front (connected) or
+        // from anywhere (abandoned), so the queue stays sorted by ticket.
+        if let Ok(at) = self.waiting.binary_search_by_key(&ticket, |w| w.ticket)
+            && let Some(waiting) = self.waiting.remove(at)
+        {
+            self.abandon(waiting.cohort);
+        }
+    }
+
+    fn abandon(&mut self, cohort: u32) {
+        if let Some(tally) = self.tally(cohort) {
+            tally.abandoned += 1;
+        }
+        self.pacing.on_live_outcome(true, true);
+    }
+
+    fn connect(&mut self, agent: u32, answered_at: f64, cohort: u32) {
+        let wait = self.now - answered_at;
+        let late = wait > self.model.connect_within;
+        if let Some(tally) = self.tallies.get_mut(cohort as usize) {
+            tally.connected += 1;
+            tally.wait_seconds += wait;
+            tally.waits.record(wait);
+            if late {
+                tally.late += 1;
+            }
+        }
+        self.pacing.on_live_outcome(late, false);
+        self.agents.start_talking(agent, self.now);
+        let talk = self.model.schedule.segments()[self.segment]
+            .talk_sampler
+            .sample(&mut self.rng);
+        self.queue.push(self.now + talk, Event::TalkEnd { agent });
+    }
+
+    /// An agent finishes its work: it takes its due pause, the oldest waiting live answer, or
+    /// becomes Ready.
+    fn agent_free(&mut self, agent: u32) {
+        if self.agents.pause_due(agent) {
+            self.agents.pause(agent);
+        } else if let Some(waiting) = self.waiting.pop_front() {
+            self.connect(agent, waiting.answered_at, waiting.cohort);
+        } else {
+            self.agents.make_ready(agent);
+        }
+    }
+
+    /// A scheduled pause begins. A Ready agent pauses at once, unless progressive dialling has a
+    /// call ringing for it; a busy (or reserved) agent pauses when it is free, if the pause has not
+    /// ended by then. Pauses follow their own clock, so the scheduled available share is exact.
+    fn pause_starts(&mut self, agent: u32) {
+        let (_, paused) = self.model.pauses.unwrap_or((0.0, 0.0));
+        let length = self.exp(paused);
+        self.queue
+            .push(self.now + length, Event::PauseEnd { agent });
+        let reserved = self.pacing.reserves_agents()
+            && self.agents.ready() <= self.dialling + self.waiting.len() as u32;
+        if self.agents.state(agent) == AgentState::Ready && !reserved {
+            self.agents.pause(agent);
+        } else {
+            self.agents.set_pause_due(agent, true);
+        }
+    }
+
+    fn pause_ends(&mut self, agent: u32) {
+        self.agents.set_pause_due(agent, false);
+        if self.agents.state(agent) == AgentState::Paused {
+            self.agent_free(agent);
+        }
+        let (available, _) = self.model.pauses.unwrap_or((0.0, 0.0));
+        let length = self.exp(available);
+        self.queue
+            .push(self.now + length, Event::PauseStart { agent });
+    }
+}

@@ -1,0 +1,36 @@
+//! Progressive dialling: one line per Ready agent not yet matched to a ringing or waiting call.
+//! Every live answer therefore finds an agent, so it never abandons.
+
+use super::Snapshot;
+
+/// Ready agents minus the calls already dialling or waiting for them.
+#[inline]
+pub fn progressive_lines(snapshot: &Snapshot<'_>) -> u32 {
+    snapshot
+        .agents
+        .ready()
+        .saturating_sub(snapshot.dialling + snapshot.waiting)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::AgentPool;
+    use crate::distribution::Sampler;
+
+    #[test]
+    fn one_line_per_unmatched_ready_agent() {
+        let agents = AgentPool::new(5);
+        let snapshot = |dialling| Snapshot {
+            now: 0.0,
+            agents: &agents,
+            waiting: 0,
+            dialling,
+            talk: Sampler::Fixed(1.0),
+            wrap: Sampler::Fixed(0.0),
+        };
+        assert_eq!(progressive_lines(&snapshot(0)), 5);
+        assert_eq!(progressive_lines(&snapshot(3)), 2);
+        assert_eq!(progressive_lines(&snapshot(7)), 0);
+    }
+}

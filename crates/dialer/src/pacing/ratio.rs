@@ -1,0 +1,38 @@
+//! VICIdial RATIO: keep `round(level × available agents)` lines in use, counting lines dialling,
+//! ringing, waiting for an agent and talking.
+
+use super::Snapshot;
+
+/// Lines to start so that `round(level × available agents)` are in use.
+#[inline]
+pub fn ratio_lines(level: f64, snapshot: &Snapshot<'_>) -> u32 {
+    let goal = (level * f64::from(snapshot.agents.available())).round() as u32;
+    goal.saturating_sub(snapshot.lines_in_use())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::AgentPool;
+    use crate::distribution::Sampler;
+
+    #[test]
+    fn fills_up_to_the_goal_counting_every_line_in_use() {
+        let mut agents = AgentPool::new(10);
+        let a = agents.take_ready().unwrap();
+        agents.start_talking(a, 0.0);
+        agents.pause(0);
+        // 9 available agents at 1.5 → 14 lines (13.5 rounds away from zero); 1 talking, 1 waiting
+        // and 5 dialling leave 7 to start.
+        let snapshot = Snapshot {
+            now: 0.0,
+            agents: &agents,
+            waiting: 1,
+            dialling: 5,
+            talk: Sampler::Fixed(1.0),
+            wrap: Sampler::Fixed(0.0),
+        };
+        assert_eq!(ratio_lines(1.5, &snapshot), 7);
+        assert_eq!(ratio_lines(1.0, &snapshot), 2);
+    }
+}

@@ -1,0 +1,371 @@
+//! Scenario validation: every violation at once, each with the path of the field at fault, and the
+//! work limits that keep one request from taking hours or exhausting memory.
+
+use crate::distribution::Distribution;
+use crate::scenario::{Bucket, DialerMode, Scenario};
+
+/// Most agents in a scenario.
+pub const MAX_AGENTS: u32 = 10_000;
+/// Most replications in a run.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+/// Longest window: seven days, in minutes.
+pub const MAX_WINDOW_MINUTES: f64 = 7.0 * 24.0 * 60.0;
+/// Most dial attempts a run may be expected to make, over all replications.
+pub const MAX_TOTAL_DIALS: f64 = 2e9;
+/// Most pacing runs a run may be expected to make, over all replications.
+pub const MAX_TOTAL_PACING_TICKS: f64 = 2e9;
+/// Most report buckets in one window (each holds its own counters and wait histogram).
+pub const MAX_REPORT_BUCKETS: f64 = 1_440.0;
+/// Highest ratio or adaptive level.
+pub const MAX_LEVEL: f64 = 10.0;
+/// Most lines a scenario may cap at.
+pub const MAX_LINES: u32 = 1_000_000;
+
+/// One thing wrong with an input, with the path of the field at fault
+/// (`dialer.level`, `ring_seconds.live.mean`, `buckets[2].live_answer_probability`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct Violation {
+    /// The field at fault, as a path from the document's root.
+    pub path: String,
+    /// What is wrong with it, lowercase, no trailing period.
+    pub message: String,
+}
+
+impl Violation {
+    /// A violation at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Collects violations while walking an input.
+#[derive(Default)]
+struct Checker {
+    found: Vec<Violation>,
+}
+
+impl Checker {
+    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.found.push(Violation::new(path, message));
+    }
+
+    fn finite(&mut self, path: &str, value: f64) -> bool {
+        if value.is_finite() {
+            true
+        } else {
+            self.fail(path, format!("must be a finite number, got {value}"));
+            false
+        }
+    }
+
+    fn range(&mut self, path: &str, value: f64, min: f64, max: f64) {
+        if self.finite(path, value) && !(min..=max).contains(&value) {
+            self.fail(
+                path,
+                format!("must be between {min} and {max}, got {value}"),
+            );
+        }
+    }
+
+    fn probability(&mut self, path: &str, value: f64) {
+        self.range(path, value, 0.0, 1.0);
+    }
+
+    fn non_negative(&mut self, path: &str, value: f64) {
+        if self.finite(path, value) && value < 0.0 {
+            self.fail(path, format!("must not be negative, got {value}"));
+        }
+    }
+
+    fn distribution(&mut self, path: &str, dist: &Distribution) {
+        match *dist {
+            Distribution::Fixed { mean } | Distribution::Exp { mean } => {
+                self.non_negative(&format!("{path}.mean"), mean);
+            }
+            Distribution::Lognormal { mean, cv } => {
+                let mean_path = format!("{path}.mean");
+                if self.finite(&mean_path, mean) && mean <= 0.0 {
+                    self.fail(
+                        mean_path,
+                        format!("a lognormal mean must be above 0, got {mean}"),
+                    );
+                }
+                let cv_path = format!("{path}.cv");
+                if self.finite(&cv_path, cv) && cv <= 0.0 {
+                    self.fail(cv_path, format!("must be above 0, got {cv}"));
+                }
+            }
+            Distribution::Uniform { min, max } => {
+                self.non_negative(&format!("{path}.min"), min);
+                let max_ok = self.finite(&format!("{path}.max"), max);
+                if max_ok && min.is_finite() && min > max {
+                    self.fail(
+                        format!("{path}.max"),
+                        format!("must not be below min ({min}), got {max}"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn ring(&mut self, path: &str, dist: &Distribution) {
+        let before = self.found.len();
+        self.distribution(path, dist);
+        if self.found.len() == before && dist.mean() <= 0.0 {
+            self.fail(path, "a ring time must have a mean above 0 s");
+        }
+    }
+}
+
+impl Scenario {
+    /// Checks every field and the work limits; returns every violation found.
+    pub fn validate(&self) -> Result<(), Vec<Violation>> {
+        let mut check = Checker::default();
+        if self.agents == 0 || self.agents > MAX_AGENTS {
+            check.fail(
+                "agents",
+                format!("must be between 1 and {MAX_AGENTS}, got {}", self.agents),
+            );
+        }
+        if check.finite("agent_efficiency", self.agent_efficiency)
+            && !(self.agent_efficiency > 0.0 && self.agent_efficiency <= 1.0)
+        {
+            check.fail(
+                "agent_efficiency",
+                format!(
+                    "must be above 0 and at most 1, got {}",
+                    self.agent_efficiency
+                ),
+            );
+        }
+        let window_ok = check.finite("window_minutes", self.window_minutes);
+        if window_ok && self.window_minutes <= 0.0 {
+            check.fail(
+                "window_minutes",
+                format!("must be above 0, got {}", self.window_minutes),
+            );
+        } else if window_ok && self.window_minutes > MAX_WINDOW_MINUTES {
+            check.fail(
+                "window_minutes",
+                format!(
+                    "exceeds the work limit of {MAX_WINDOW_MINUTES} minutes (7 days), got {}",
+                    self.window_minutes
+                ),
+            );
+        }
+        if check.finite("warmup_minutes", self.warmup_minutes) {
+            if self.warmup_minutes < 0.0 {
+                check.fail("warmup_minutes", "must not be negative");
+            } else if window_ok && self.warmup_minutes >= self.window_minutes {
+                check.fail(
+                    "warmup_minutes",
+                    format!(
+                        "must be shorter than the window ({} minutes), got {}",
+                        self.window_minutes, self.warmup_minutes
+                    ),
+                );
+            }
+        }
+        self.check_dialer(&mut check);
+        match self.max_lines {
+            Some(0) => check.fail("max_lines", "must be at least 1 (or null for no cap)"),
+            Some(lines) if lines > MAX_LINES => {
+                check.fail(
+                    "max_lines",
+                    format!("must be at most {MAX_LINES}, got {lines}"),
+                );
+            }
+            _ => {}
+        }
+        check.range(
+            "pacing_interval_seconds",
+            self.pacing_interval_seconds,
+            0.0,
+            3_600.0,
+        );
+        check.probability("live_answer_probability", self.live_answer_probability);
+        check.ring("ring_seconds.live", &self.ring_seconds.live);
+        check.ring("ring_seconds.other", &self.ring_seconds.other);
+        check.distribution("talk_seconds", &self.talk_seconds);
+        check.distribution("wrap_seconds", &self.wrap_seconds);
+        check.distribution("patience_seconds", &self.patience_seconds);
+        check.non_negative("connect_within_seconds", self.connect_within_seconds);
+        if self.replications == 0 || self.replications > MAX_REPLICATIONS {
+            check.fail(
+                "replications",
+                format!(
+                    "must be between 1 and {MAX_REPLICATIONS}, got {}",
+                    self.replications
+                ),
+            );
+        }
+        if let Some(buckets) = &self.buckets {
+            check_buckets(&mut check, buckets);
+        }
+        if check.found.is_empty() {
+            self.check_work(&mut check);
+        }
+        if check.found.is_empty() {
+            Ok(())
+        } else {
+            Err(check.found)
+        }
+    }
+
+    fn check_dialer(&self, check: &mut Checker) {
+        match self.dialer {
+            DialerMode::Progressive => {}
+            DialerMode::Ratio { level } => check.range("dialer.level", level, 1.0, MAX_LEVEL),
+            DialerMode::Poisson { dials_per_minute } => {
+                check.non_negative("dialer.dials_per_minute", dials_per_minute);
+            }
+            DialerMode::Adaptive {
+                drop_target,
+                max_level,
+                intensity,
+                ..
+            } => {
+                check.probability("dialer.drop_target", drop_target);
+                check.range("dialer.max_level", max_level, 1.0, MAX_LEVEL);
+                check.range("dialer.intensity", intensity, -40.0, 40.0);
+            }
+            DialerMode::Predictive { abandon_target } => {
+                check.probability("dialer.abandon_target", abandon_target);
+            }
+        }
+    }
+
+    /// The work limits, checked once every field is known to be sane.
+    fn check_work(&self, check: &mut Checker) {
+        let window_seconds = self.window_minutes * 60.0;
+        let replications = f64::from(self.replications);
+        let dials = self.estimated_dials_per_replication() * replications;
+        if dials > MAX_TOTAL_DIALS {
+            check.fail(
+                "window_minutes",
+                format!(
+                    "the run would make about {dials:.3e} dial attempts over {} replications, over the \
+                     work limit of {MAX_TOTAL_DIALS:.0e}; shorten the window or run fewer replications",
+                    self.replications
+                ),
+            );
+        }
+        if self.pacing_interval_seconds > 0.0 {
+            let ticks = window_seconds / self.pacing_interval_seconds * replications;
+            if ticks > MAX_TOTAL_PACING_TICKS {
+                check.fail(
+                    "pacing_interval_seconds",
+                    format!(
+                        "the run would pace about {ticks:.3e} times, over the work limit of \
+                         {MAX_TOTAL_PACING_TICKS:.0e}; use a longer interval (or 0, after every event)"
+                    ),
+                );
+            }
+        }
+        if let Some(buckets) = &self.buckets {
+            let cycle: f64 = buckets.iter().map(|b| b.minutes).sum();
+            let occurrences = (self.window_minutes / cycle).ceil() * buckets.len() as f64;
+            if occurrences > MAX_REPORT_BUCKETS {
+                check.fail(
+                    "buckets",
+                    format!(
+                        "the window holds about {occurrences} bucket occurrences, over the limit of \
+                         {MAX_REPORT_BUCKETS}; use longer buckets"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// An upper estimate of the dial attempts in one replication: every line the dialer may hold,
+    /// redialled after each ring (talk time ignored), or the Poisson rate.
+    pub fn estimated_dials_per_replication(&self) -> f64 {
+        let window_seconds = self.window_minutes * 60.0;
+        if let DialerMode::Poisson { dials_per_minute } = self.dialer {
+            return dials_per_minute * self.window_minutes;
+        }
+        let probabilities: Vec<f64> = match &self.buckets {
+            Some(buckets) if !buckets.is_empty() => buckets
+                .iter()
+                .map(|b| {
+                    b.live_answer_probability
+                        .unwrap_or(self.live_answer_probability)
+                })
+                .collect(),
+            _ => vec![self.live_answer_probability],
+        };
+        let (live, other) = (
+            self.ring_seconds.live.mean(),
+            self.ring_seconds.other.mean(),
+        );
+        let shortest_ring = probabilities
+            .iter()
+            .map(|p| p * live + (1.0 - p) * other)
+            .fold(f64::INFINITY, f64::min)
+            .max(1e-3);
+        let lowest_p = probabilities.iter().copied().fold(1.0, f64::min).max(0.05);
+        let agents = f64::from(self.agents);
+        let lines = match self.dialer {
+            DialerMode::Progressive => agents,
+            DialerMode::Ratio { level } => (level * agents).ceil(),
+            DialerMode::Adaptive { max_level, .. } => (max_level * agents).ceil(),
+            DialerMode::Predictive { .. } | DialerMode::Poisson { .. } => {
+                (agents / lowest_p).ceil()
+            }
+        };
+        let lines = self
+            .max_lines
+            .map_or(lines, |cap| lines.min(f64::from(cap)));
+        lines / shortest_ring * window_seconds
+    }
+}
+
+fn check_buckets(check: &mut Checker, buckets: &[Bucket]) {
+    if buckets.is_empty() {
+        check.fail("buckets", "must hold at least one bucket (or be left out)");
+    }
+    for (i, bucket) in buckets.iter().enumerate() {
+        let path = format!("buckets[{i}].minutes");
+        if check.finite(&path, bucket.minutes) && bucket.minutes <= 0.0 {
+            check.fail(path, format!("must be above 0, got {}", bucket.minutes));
+        }
+        if let Some(p) = bucket.live_answer_probability {
+            check.probability(&format!("buckets[{i}].live_answer_probability"), p);
+        }
+        if let Some(talk) = &bucket.talk_seconds {
+            check.distribution(&format!("buckets[{i}].talk_seconds"), talk);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn violation_displays_path_then_message() {
+        let v = Violation::new("dialer.level", "must be between 1 and 10, got 0.5");
+        assert_eq!(
+            v.to_string(),
+            "dialer.level: must be between 1 and 10, got 0.5"
+        );
+    }
+
+    #[test]
+    fn uniform_with_min_above_max_is_reported_on_max() {
+        let mut check = Checker::default();
+        check.distribution(
+            "ring_seconds.other",
+            &Distribution::Uniform {
+                min: 30.0,
+                max: 10.0,
+            },
+        );
+        assert_eq!(check.found.len(), 1);
+        assert_eq!(check.found[0].path, "ring_seconds.other.max");
+    }
+}
