@@ -14,7 +14,7 @@ use crate::retry::{RetryDecision, RetryPolicy, classify_status, classify_transpo
 use crate::simulate::{SimulateRequest, SimulateResponse};
 use crate::token_cache::TokenCache;
 
-/// Time allowed to one simulate request.
+/// Time allowed to one simulate request, unless [`SimulateClient::with_timeout`] says otherwise.
 pub const SIMULATE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The header that makes a replayed simulate request safe: a server answers the same key and body with
@@ -42,6 +42,8 @@ pub struct SimulateClient {
     policy: RetryPolicy,
     /// Waits between retries; a test injects one that does not wait.
     sleeper: Arc<dyn Sleeper>,
+    /// Time allowed to each request: 30 s, shorter in tests of a slow server.
+    timeout: Duration,
 }
 
 impl SimulateClient {
@@ -58,7 +60,14 @@ impl SimulateClient {
             tokens,
             policy,
             sleeper: Arc::new(TokioSleeper),
+            timeout: SIMULATE_TIMEOUT,
         }
+    }
+
+    /// The same client allowing each request `timeout` instead of 30 s.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// The same client waiting with another sleeper (tests take backoff without waiting).
@@ -97,7 +106,7 @@ impl SimulateClient {
     }
 
     /// One simulation: the body POSTed with a bearer token and `idempotency_key` (the same key on every
-    /// retry), each request allowed 30 s. 429, 500, 502, 503, 504, timeouts and connection failures are
+    /// retry), each request allowed 30 s (see [`SimulateClient::with_timeout`]). 429, 500, 502, 503, 504, timeouts and connection failures are
     /// retried per the policy, honouring `Retry-After`; after a 401 the token is refreshed once and the
     /// request replayed once.
     pub async fn simulate_once(
@@ -157,7 +166,7 @@ impl SimulateClient {
                     let failure = if source.is_timeout() {
                         Error::Timeout {
                             endpoint: Endpoint::Simulate,
-                            timeout: SIMULATE_TIMEOUT,
+                            timeout: self.timeout,
                             attempts,
                         }
                     } else {
@@ -203,7 +212,7 @@ impl SimulateClient {
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(IDEMPOTENCY_KEY, key.clone())
             .body(payload.to_vec())
-            .timeout(SIMULATE_TIMEOUT);
+            .timeout(self.timeout);
         if let Some(authorization) = token.authorization() {
             request = request.header(AUTHORIZATION, authorization);
         } else {
@@ -224,6 +233,7 @@ impl fmt::Debug for SimulateClient {
             .field("base_url", &self.base_url.as_str())
             .field("tokens", &self.tokens)
             .field("policy", &self.policy)
+            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
 }

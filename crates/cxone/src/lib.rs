@@ -40,6 +40,26 @@
 //! let check = cxone::variance::analyse(0.37, &payload.historical_matrix, 0.10).unwrap();
 //! assert!(check.is_compliant);
 //! ```
+//!
+//! Wiring the client (the `cli` crate does this from its configuration):
+//! ```no_run
+//! # async fn run(body: cxone::SimulateRequest) -> Result<(), cxone::Error> {
+//! use cxone::{ClientCredentials, RetryPolicy, SimulateClient, TokenCache};
+//! use url::Url;
+//!
+//! let http = reqwest::Client::new();
+//! let base = Url::parse("https://acme.my.cxone.com").unwrap();
+//! let tokens = TokenCache::new(
+//!     http.clone(),
+//!     base.join("api/v2/oauth/token").unwrap(),
+//!     ClientCredentials::new("client-id", "client-secret"),
+//! );
+//! let client = SimulateClient::new(http, base, tokens, RetryPolicy::default());
+//! let done = cxone::simulate_with_adjustments(&client, "spring-renewals", &body, 1).await?;
+//! println!("{} after {} adjustment(s)", done.response.status, done.adjustments);
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod adjustment;
 pub mod backend;

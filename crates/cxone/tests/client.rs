@@ -429,3 +429,30 @@ async fn the_campaign_id_is_one_path_segment_under_the_base_path() {
         "/cxone/api/v2/outbound/campaigns/a%2Fb%3Fc/simulate"
     );
 }
+
+#[tokio::test]
+async fn a_server_that_does_not_answer_in_time_is_retried_then_a_timeout() {
+    let server = MockServer::start().await;
+    mount_tokens(&server, 1).await;
+    Mock::given(method("POST"))
+        .and(path(SIMULATE_PATH))
+        .respond_with(completed(0.38).set_delay(Duration::from_secs(2)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let (client, sleeper) = client(&server, RetryPolicy::immediate(1));
+    let client = client.with_timeout(Duration::from_millis(100));
+
+    let error = client
+        .simulate_once(CAMPAIGN, &request(0.38), "key-slow")
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(error, Error::Timeout { attempts: 2, timeout, .. } if timeout == Duration::from_millis(100)),
+        "{error:?}"
+    );
+    assert_eq!(sleeper.waits(), [Duration::ZERO]);
+    assert!(error.to_string().contains("0.1 s"), "{error}");
+    assert!(error.hint().unwrap().contains("CXONE_BASE_URL"));
+}
