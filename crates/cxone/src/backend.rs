@@ -6,6 +6,9 @@ use crate::client::{Attempted, SimulateClient};
 use crate::error::Error;
 use crate::simulate::{SimulateRequest, SimulateResponse};
 
+// The loop that runs over any backend lives in `adjustment`; callers find it here too.
+pub use crate::adjustment::{Simulated, simulate_with_adjustments};
+
 /// Runs one simulation of a request body. The probability-adjustment loop
 /// ([`simulate_with_adjustments`](crate::simulate_with_adjustments)) works on any backend.
 ///
