@@ -1,1 +1,65 @@
-//! emulator
+//! A CXone-compatible simulate server answered by the dialer engine, and the in-process local backend.
+//!
+//! Both share one code path from request to response ([`simulation::simulate`]): the campaign id, body
+//! and work limits are checked, the request becomes the engine's campaign plan, the engine runs 20
+//! replications with a seed derived from the request, and the probability-adjustment rule (simulated
+//! compliance abandon rate over 3 % → 400) applies. So the same request gives the same answer from the
+//! server and from [`LocalBackend`].
+//!
+//! # Layout
+//! - [`config`]: [`EmulatorConfig`] (clients, token lifetime, limits, faults) and [`load_clients_toml`].
+//! - [`limits`]: [`WorkLimits`], the engine work one request may ask for.
+//! - [`failure`]: [`ApiFailure`], a failed request as status and `detail`.
+//! - `seed`: the engine seed and simulation id derived from a request.
+//! - [`simulation`]: the core, request → engine → response.
+//! - [`local`]: [`LocalBackend`], the core in process.
+//! - [`state`]: [`AppState`], what the handlers share.
+//! - `tokens`, `oauth`: issued tokens and `POST /api/v2/oauth/token`.
+//! - `rate_limit`, `idempotency`, `faults`: per-client token buckets, `Idempotency-Key` replay, injected
+//!   faults.
+//! - `simulate_endpoint`: `POST /api/v2/outbound/campaigns/{campaignId}/simulate`.
+//! - `operations`, [`openapi`]: `/healthz`, `/openapi.json`.
+//! - [`server`]: [`app`] (the router) and [`run`] (serve until shutdown).
+//!
+//! # Example
+//! ```
+//! use emulator::{AppState, EmulatorConfig, app};
+//! use axum::body::Body;
+//! use axum::http::Request;
+//! use tower::ServiceExt as _;
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let response = app(AppState::new(EmulatorConfig::default()))
+//!     .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+//!     .await
+//!     .unwrap();
+//! assert_eq!(response.status(), 200);
+//! assert!(response.headers().contains_key("x-request-id"));
+//! # });
+//! ```
+
+pub mod config;
+pub mod failure;
+mod faults;
+mod idempotency;
+pub mod limits;
+pub mod local;
+mod oauth;
+pub mod openapi;
+mod operations;
+mod rate_limit;
+mod seed;
+pub mod server;
+mod simulate_endpoint;
+pub mod simulation;
+pub mod state;
+mod tokens;
+
+pub use config::{ConfigError, EmulatorConfig, RegisteredClient, load_clients_toml};
+pub use failure::ApiFailure;
+pub use limits::WorkLimits;
+pub use local::LocalBackend;
+pub use seed::derive_seed;
+pub use server::{app, run, run_with_state};
+pub use simulation::{simulate, simulate_with_seed};
+pub use state::AppState;

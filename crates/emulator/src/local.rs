@@ -1,0 +1,89 @@
+//! [`LocalBackend`]: the simulate endpoint without HTTP. The same core answers, so a request gives the
+//! same metrics (and the same failure status and detail) here as from the server.
+
+use cxone::simulate::{SimulateRequest, SimulateResponse};
+
+use crate::failure::ApiFailure;
+use crate::limits::WorkLimits;
+use crate::simulation;
+
+/// Runs simulations in process, on a blocking thread, with the server's rules.
+#[derive(Debug, Clone, Default)]
+pub struct LocalBackend {
+    /// The work limits and replications, as a server with the same limits would apply them.
+    limits: WorkLimits,
+    /// A fixed engine seed; `None` derives it from the request, as the server does.
+    seed: Option<u64>,
+}
+
+impl LocalBackend {
+    /// A backend with `limits` (use `WorkLimits::default()` for the server's defaults).
+    pub fn new(limits: WorkLimits) -> Self {
+        Self { limits, seed: None }
+    }
+
+    /// The same backend with a fixed engine seed instead of the one derived from the request. Its answers
+    /// then differ from a server's for the same request.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// The work limits this backend applies.
+    pub fn limits(&self) -> &WorkLimits {
+        &self.limits
+    }
+
+    /// Simulates `request` for `campaign_id`; failures carry the status and detail the server would send.
+    pub async fn run(
+        &self,
+        campaign_id: &str,
+        request: &SimulateRequest,
+    ) -> Result<SimulateResponse, ApiFailure> {
+        let request = request.clone();
+        let campaign_id = campaign_id.to_owned();
+        let limits = self.limits.clone();
+        let seed = self.seed;
+        // The engine is CPU-bound: keep it off the async runtime's worker threads.
+        tokio::task::spawn_blocking(move || match seed {
+            Some(seed) => simulation::simulate_with_seed(&request, &campaign_id, &limits, seed),
+            None => simulation::simulate(&request, &campaign_id, &limits),
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "simulation task failed");
+            ApiFailure::internal()
+        })?
+    }
+}
+
+impl cxone::backend::SimulateBackend for LocalBackend {
+    /// One in-process simulation (`attempts` is 1). The key is not needed: nothing is retried.
+    async fn simulate(
+        &self,
+        campaign_id: &str,
+        body: &SimulateRequest,
+        _idempotency_key: &str,
+    ) -> Result<cxone::Attempted<SimulateResponse>, cxone::Error> {
+        self.run(campaign_id, body)
+            .await
+            .map(|value| cxone::Attempted { value, attempts: 1 })
+            .map_err(status_error)
+    }
+}
+
+/// The error the HTTP client would report for the same failure from the server: same status, same
+/// detail, the same JSON body.
+fn status_error(failure: ApiFailure) -> cxone::Error {
+    let body = serde_json::to_string(&cxone::ErrorBody {
+        detail: failure.detail.clone(),
+    })
+    .unwrap_or_default();
+    cxone::Error::Status {
+        status: failure.status,
+        detail: failure.detail,
+        body,
+        endpoint: cxone::Endpoint::Simulate,
+        attempts: 1,
+    }
+}

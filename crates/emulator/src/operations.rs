@@ -1,0 +1,33 @@
+//! Operational endpoints: `GET /healthz`, `GET /openapi.json`, and the JSON 404 for everything else.
+
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::{OpenApi as _, ToSchema};
+
+use crate::failure::ApiFailure;
+use crate::openapi::ApiDoc;
+
+/// The health answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` while the server answers.
+    pub status: &'static str,
+}
+
+/// Says the server is up.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The server is up", body = Health)))]
+pub(crate) async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// The OpenAPI document.
+pub(crate) async fn openapi_json() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// Any path the emulator does not serve.
+pub(crate) async fn not_found() -> ApiFailure {
+    ApiFailure::new(404, "no such endpoint; see /openapi.json")
+}

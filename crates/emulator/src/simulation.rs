@@ -1,0 +1,189 @@
+//! The core both the server and the local backend call: a simulate request in, a response or an
+//! [`ApiFailure`] out.
+//!
+//! It checks the campaign id, the body and the work limits, maps the request to the engine's campaign
+//! plan, runs the engine (CPU-bound: callers on an async runtime run it on a blocking thread), applies the
+//! probability-adjustment rule and builds the answer.
+
+use cxone::simulate::{PROBABILITY_ADJUSTMENT, SimulateRequest, SimulateResponse};
+use cxone::validate::{MAX_CAMPAIGN_ID_LEN, TimeBucket};
+use dialer::history::{CampaignPlan, HistoryBucket};
+
+use crate::failure::ApiFailure;
+use crate::limits::WorkLimits;
+use crate::seed::{derive_seed, simulation_id};
+
+/// The most a simulated `compliance_abandon_rate` may be before the answer rate must come down: the
+/// FCC/FTC 3 % rule.
+pub const COMPLIANCE_ABANDON_LIMIT: f64 = 0.03;
+
+/// Simulates `request` for `campaign_id` with the seed derived from the request ([`derive_seed`]).
+///
+/// Failures carry the status and detail the HTTP server answers with: 400 for an invalid campaign id or
+/// body (every violation listed), a broken work limit, or a simulated compliance abandon rate over
+/// 3 % (detail containing `probability adjustment`); 500 if the response cannot be built.
+pub fn simulate(
+    request: &SimulateRequest,
+    campaign_id: &str,
+    limits: &WorkLimits,
+) -> Result<SimulateResponse, ApiFailure> {
+    simulate_with_seed(
+        request,
+        campaign_id,
+        limits,
+        derive_seed(request, campaign_id),
+    )
+}
+
+/// [`simulate`] with an explicit engine seed instead of the one derived from the request.
+pub fn simulate_with_seed(
+    request: &SimulateRequest,
+    campaign_id: &str,
+    limits: &WorkLimits,
+    seed: u64,
+) -> Result<SimulateResponse, ApiFailure> {
+    check_campaign_id(campaign_id)?;
+    request.validate().map_err(|violations| {
+        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        ApiFailure::bad_request(format!(
+            "invalid simulate request ({} problem{}): {}",
+            list.len(),
+            if list.len() == 1 { "" } else { "s" },
+            list.join("; ")
+        ))
+    })?;
+    let window = request.simulation_window_minutes;
+    limits.check_request(window, request.historical_data.len())?;
+
+    let plan = campaign_plan(request, limits.replications, seed)?;
+    let scenario = dialer::history::plan_to_scenario(&plan).map_err(engine_refusal)?;
+    limits.check_agents(scenario.agents, window)?;
+
+    let report = dialer::try_simulate(&scenario).map_err(engine_refusal)?;
+    let settings = &request.predictive_dialer_settings;
+    let compliance = report.metrics.compliance_abandon_rate.mean;
+    if compliance > COMPLIANCE_ABANDON_LIMIT {
+        return Err(ApiFailure::bad_request(format!(
+            "simulated compliance abandon rate {:.2} % exceeds the 3 % limit at answer rate {} with {} \
+             agents; {PROBABILITY_ADJUSTMENT} required: lower answerRate",
+            compliance * 100.0,
+            settings.answer_rate,
+            scenario.agents
+        )));
+    }
+
+    let accuracy = dialer::history::predicted_accuracy(&report, &plan.history).clamp(0.0, 1.0);
+    let mut answered_settings = settings.clone();
+    answered_settings.answer_rate = report.metrics.answer_rate.mean;
+    answered_settings.agents = Some(scenario.agents);
+    let (replications, seed_used) = (report.replications, report.seed);
+    let metrics = serde_json::to_value(report.metrics).map_err(|e| {
+        tracing::error!(error = %e, "engine metrics could not be serialized");
+        ApiFailure::internal()
+    })?;
+    let buckets = serde_json::to_value(report.buckets).map_err(|e| {
+        tracing::error!(error = %e, "engine buckets could not be serialized");
+        ApiFailure::internal()
+    })?;
+    let mut extra = serde_json::Map::new();
+    extra.insert("replications".into(), replications.into());
+    extra.insert("seed".into(), seed_used.into());
+    extra.insert("buckets".into(), buckets);
+    Ok(SimulateResponse {
+        status: "COMPLETED".into(),
+        campaign_id: campaign_id.into(),
+        simulation_id: simulation_id(request, campaign_id, seed),
+        predictive_dialer_settings: answered_settings,
+        simulation_window_minutes: window,
+        predicted_accuracy: accuracy,
+        metrics,
+        extra,
+    })
+}
+
+/// The engine's own checks (its work limits among them) refused the scenario: 400 listing them.
+fn engine_refusal(violations: Vec<dialer::Violation>) -> ApiFailure {
+    let list: Vec<String> = violations
+        .iter()
+        .map(|v| format!("{}: {}", v.path, v.message))
+        .collect();
+    ApiFailure::bad_request(format!(
+        "the request cannot be simulated: {}",
+        list.join("; ")
+    ))
+}
+
+/// A campaign id must be 1–128 characters of `[A-Za-z0-9_-]`, as in the payload: it is a URL path
+/// segment.
+pub(crate) fn check_campaign_id(campaign_id: &str) -> Result<(), ApiFailure> {
+    let ok = !campaign_id.is_empty()
+        && campaign_id.len() <= MAX_CAMPAIGN_ID_LEN
+        && campaign_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiFailure::bad_request(format!(
+            "campaignId {campaign_id:?} is not valid: it must be 1 to {MAX_CAMPAIGN_ID_LEN} letters, \
+             digits, '-' or '_'"
+        )))
+    }
+}
+
+/// Maps a (valid) request to the engine's campaign plan.
+fn campaign_plan(
+    request: &SimulateRequest,
+    replications: u32,
+    seed: u64,
+) -> Result<CampaignPlan, ApiFailure> {
+    let settings = &request.predictive_dialer_settings;
+    let mut history = Vec::with_capacity(request.historical_data.len());
+    for (i, bucket) in request.historical_data.iter().enumerate() {
+        let span = TimeBucket::parse(&bucket.time_bucket).map_err(|message| {
+            ApiFailure::bad_request(format!("historicalData[{i}].time_bucket: {message}"))
+        })?;
+        history.push(HistoryBucket {
+            start_minute: span.start_minute,
+            end_minute: span.end_minute,
+            calls_attempted: bucket.calls_attempted,
+            calls_answered: bucket.calls_answered,
+            avg_talk_seconds: bucket.avg_talk_time_seconds,
+        });
+    }
+    Ok(CampaignPlan {
+        answer_rate: settings.answer_rate,
+        agent_efficiency: settings.agent_efficiency,
+        window_minutes: request.simulation_window_minutes,
+        history,
+        agents: settings.agents,
+        dialer_type: dialer_type(settings.dialer_type),
+        pacing_interval_seconds: f64::from(settings.interval),
+        max_lines: Some(settings.max_calls),
+        replications,
+        seed,
+    })
+}
+
+fn dialer_type(wire: cxone::DialerType) -> dialer::DialerType {
+    match wire {
+        cxone::DialerType::Predictive => dialer::DialerType::Predictive,
+        cxone::DialerType::Progressive => dialer::DialerType::Progressive,
+        cxone::DialerType::Power => dialer::DialerType::Power,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn campaign_ids_are_checked() {
+        assert!(check_campaign_id("12345678-1234-1234-1234-123456789012").is_ok());
+        assert!(check_campaign_id("spring_renewals").is_ok());
+        for bad in ["", "a/b", "a b", "é", &"x".repeat(129)] {
+            let err = check_campaign_id(bad).unwrap_err();
+            assert_eq!(err.status, 400, "{bad}");
+        }
+    }
+}
