@@ -10,7 +10,7 @@
 //! The client half:
 //! - [`credentials`]: the API application's id and secret, and the access token; `Debug` redacts both.
 //! - [`token_cache`]: [`TokenCache`], the OAuth 2.0 client-credentials token, cached, refreshed 60 s
-//!   before expiry, one refresh shared by concurrent callers.
+//!   before expiry, one refresh shared by concurrent callers, transient failures retried.
 //! - [`retry`]: [`RetryPolicy`], which answers are retried and how long to wait (exponential backoff
 //!   with jitter, `Retry-After` honoured and clamped).
 //! - [`client`]: [`SimulateClient`], one simulate call over HTTP with retries and a replay after a 401.

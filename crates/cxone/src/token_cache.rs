@@ -3,7 +3,8 @@
 //! The token is refreshed 60 s before it expires. Callers that find it stale at the same moment share
 //! one refresh: the first takes the lock and fetches, the others wait on the lock and then find the new
 //! token. After a 401, [`TokenCache::refresh`] fetches only if no other caller has already replaced the
-//! refused token.
+//! refused token. A token request that fails on the way (429, 5xx, timeout, connection) is retried
+//! like a simulate request; a refused one (400, 401) is not.
 
 use std::fmt;
 use std::sync::Arc;
@@ -15,9 +16,10 @@ use secrecy::ExposeSecret;
 use tokio::sync::Mutex;
 use url::Url;
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, Sleeper, SystemClock, TokioSleeper};
 use crate::credentials::{AccessToken, ClientCredentials};
 use crate::error::{Endpoint, Error, kept_body, redacted_token_body, server_detail};
+use crate::retry::{RetryDecision, RetryPolicy, classify_status, classify_transport};
 use crate::token::TokenResponse;
 
 /// Time allowed to one token request.
@@ -47,10 +49,15 @@ pub struct TokenCache {
     state: Mutex<Option<Cached>>,
     /// Token requests sent so far (each fetched token carries its number).
     fetches: AtomicU64,
+    /// How a token request that failed on the way (429, 5xx, timeout, connection) is retried.
+    policy: RetryPolicy,
+    /// Waits between those retries; a test injects one that does not wait.
+    sleeper: Arc<dyn Sleeper>,
 }
 
 impl TokenCache {
-    /// A cache that fetches from `token_url` with `credentials`, on the system clock.
+    /// A cache that fetches from `token_url` with `credentials`, on the system clock, retrying
+    /// transient failures per [`RetryPolicy::default`].
     pub fn new(http: reqwest::Client, token_url: Url, credentials: ClientCredentials) -> Self {
         Self {
             http,
@@ -59,7 +66,17 @@ impl TokenCache {
             clock: Arc::new(SystemClock),
             state: Mutex::new(None),
             fetches: AtomicU64::new(0),
+            policy: RetryPolicy::default(),
+            sleeper: Arc::new(TokioSleeper),
         }
+    }
+
+    /// The same cache retrying token requests per `policy`, waiting with `sleeper` (the default is
+    /// [`RetryPolicy::default`] on Tokio's timer). A refused request (400, 401) is never retried.
+    pub fn with_retry(mut self, policy: RetryPolicy, sleeper: Arc<dyn Sleeper>) -> Self {
+        self.policy = policy;
+        self.sleeper = sleeper;
+        self
     }
 
     /// The same cache on another clock (tests move a [`ManualClock`](crate::ManualClock)).
@@ -113,8 +130,35 @@ impl TokenCache {
         self.fetches.load(Ordering::SeqCst)
     }
 
-    /// One token request.
+    /// A token, retrying transient failures per the policy.
     async fn fetch(&self) -> Result<Cached, Error> {
+        let mut backoff = self.policy.backoff();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (decision, error) = match self.request(attempts).await {
+                Ok(cached) => return Ok(cached),
+                Err(failed) => failed,
+            };
+            let RetryDecision::Retry { after } = decision else {
+                return Err(error);
+            };
+            let Some(delay) = backoff.next_delay(after) else {
+                return Err(error);
+            };
+            tracing::warn!(
+                attempts,
+                delay_ms = delay.as_millis() as u64,
+                error = %error,
+                "retrying the token request"
+            );
+            self.sleeper.sleep(delay).await;
+        }
+    }
+
+    /// One token request (attempt number `attempts` of this fetch): the token, or the error and
+    /// whether it is worth another try.
+    async fn request(&self, attempts: u32) -> Result<Cached, (RetryDecision, Error)> {
         let fetch = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
         tracing::debug!(url = %self.token_url, client_id = %self.credentials.client_id, fetch, "fetching an access token");
         let form = [
@@ -134,22 +178,25 @@ impl TokenCache {
             .send()
             .await;
         let failed = |source: reqwest::Error| {
-            if source.is_timeout() {
+            let decision = classify_transport(&source);
+            let error = if source.is_timeout() {
                 Error::Timeout {
                     endpoint: Endpoint::Token,
                     timeout: TOKEN_TIMEOUT,
-                    attempts: 1,
+                    attempts,
                 }
             } else {
                 Error::Transport {
                     endpoint: Endpoint::Token,
-                    attempts: 1,
+                    attempts,
                     source,
                 }
-            }
+            };
+            (decision, error)
         };
         let response = sent.map_err(failed)?;
         let status = response.status();
+        let headers = response.headers().clone();
         let bytes = response.bytes().await.map_err(failed)?;
         if !status.is_success() {
             let body = kept_body(&bytes);
@@ -157,20 +204,24 @@ impl TokenCache {
                 status = status.as_u16(),
                 "the token endpoint refused the request"
             );
-            return Err(Error::Status {
+            let decision = classify_status(status, &headers, self.clock.now());
+            let error = Error::Status {
                 status: status.as_u16(),
                 detail: server_detail(&body),
                 body,
                 endpoint: Endpoint::Token,
-                attempts: 1,
-            });
+                attempts,
+            };
+            return Err((decision, error));
         }
-        let answer: TokenResponse =
-            serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
+        let answer: TokenResponse = serde_json::from_slice(&bytes).map_err(|source| {
+            let error = Error::Decode {
                 endpoint: Endpoint::Token,
                 body: redacted_token_body(&bytes),
                 source,
-            })?;
+            };
+            (RetryDecision::Final, error)
+        })?;
         if !answer.token_type.eq_ignore_ascii_case("bearer") {
             tracing::warn!(token_type = %answer.token_type, "the token endpoint issued a token that is not a bearer token; using it as one");
         }
@@ -192,6 +243,7 @@ impl fmt::Debug for TokenCache {
             .field("token_url", &self.token_url.as_str())
             .field("credentials", &self.credentials)
             .field("fetches", &self.fetch_count())
+            .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
 }

@@ -153,14 +153,16 @@ pub fn seeded_policy() -> RetryPolicy {
     }
 }
 
-/// A client of the server that records its waits instead of sleeping, on a manual clock.
+/// A client of the server that records its waits (its own and its token cache's) instead of sleeping,
+/// on a manual clock.
 pub fn client(server: &MockServer, policy: RetryPolicy) -> (SimulateClient, RecordingSleeper) {
     let clock = Arc::new(ManualClock::new(start_time()));
     let sleeper = RecordingSleeper::default();
+    let tokens = token_cache(server, clock).with_retry(policy, Arc::new(sleeper.clone()));
     let client = SimulateClient::new(
         reqwest::Client::new(),
         Url::parse(&server.uri()).unwrap(),
-        token_cache(server, clock),
+        tokens,
         policy,
     )
     .with_sleeper(Arc::new(sleeper.clone()));

@@ -240,3 +240,84 @@ async fn a_token_answer_that_breaks_the_contract_is_a_decode_error_without_the_t
         assert!(!shown.contains("tok-leaky-1234"), "{shown}");
     }
 }
+
+#[tokio::test]
+async fn a_token_request_that_fails_on_the_way_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "3"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_tokens(&server, 1).await;
+    let sleeper = RecordingSleeper::default();
+    let tokens = token_cache(&server, Arc::new(SystemClock))
+        .with_retry(seeded_policy(), Arc::new(sleeper.clone()));
+
+    let token = tokens.token().await.unwrap();
+
+    assert_eq!(token.expose_secret(), token_n(1));
+    assert_eq!(tokens.fetch_count(), 2);
+    assert_eq!(sleeper.waits(), [Duration::from_secs(3)]);
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_keeps_failing_gives_up_after_the_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(500).set_body_string("upstream identity provider down"))
+        .expect(4)
+        .mount(&server)
+        .await;
+    let sleeper = RecordingSleeper::default();
+    let tokens = token_cache(&server, Arc::new(SystemClock))
+        .with_retry(seeded_policy(), Arc::new(sleeper.clone()));
+
+    let error = tokens.token().await.unwrap_err();
+
+    assert!(
+        matches!(
+            error,
+            Error::Status {
+                endpoint: Endpoint::Token,
+                status: 500,
+                attempts: 4,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(sleeper.waits().len(), 3);
+    assert!(
+        error
+            .to_string()
+            .contains("upstream identity provider down"),
+        "{error}"
+    );
+    assert!(error.hint().unwrap().contains("retry later"));
+}
+
+#[tokio::test]
+async fn refused_credentials_are_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"error": "invalid_client"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sleeper = RecordingSleeper::default();
+    let tokens = token_cache(&server, Arc::new(SystemClock))
+        .with_retry(seeded_policy(), Arc::new(sleeper.clone()));
+
+    let error = tokens.token().await.unwrap_err();
+
+    assert_eq!(error.attempts(), Some(1));
+    assert!(sleeper.waits().is_empty());
+}
