@@ -221,6 +221,35 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn every_wait_lies_between_half_the_ceiling_and_the_ceiling(
+            seed: u64,
+            base_ms in 0u64..10_000,
+            max_ms in 0u64..120_000,
+            retries in 0u32..40,
+            retry_after_s in proptest::option::of(0u64..100_000),
+        ) {
+            let policy = RetryPolicy {
+                max_retries: retries,
+                base: Duration::from_millis(base_ms),
+                max_delay: Duration::from_millis(max_ms),
+                jitter: Jitter::Seeded(seed),
+            };
+            let after = retry_after_s.map(Duration::from_secs);
+            let mut backoff = policy.backoff();
+            for retry in 0..retries {
+                let wait = backoff.next_delay(after).unwrap();
+                let ceiling = policy.ceiling(retry);
+                let asked = after.unwrap_or_default().min(policy.max_delay);
+                proptest::prop_assert!(wait <= ceiling.max(asked));
+                proptest::prop_assert!(wait >= (ceiling / 2).max(asked));
+                proptest::prop_assert!(wait <= policy.max_delay);
+            }
+            proptest::prop_assert_eq!(backoff.next_delay(after), None);
+        }
+    }
+
     #[test]
     fn seeded_jitter_is_deterministic_and_seeds_differ() {
         let waits = |seed| {
