@@ -1,0 +1,74 @@
+//! Health, OpenAPI, request ids, unknown paths and graceful shutdown.
+
+use axum::body::Body;
+use axum::http::Request;
+use emulator::AppState;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let server = Server::start(test_config()).await;
+    let response = server
+        .http
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("x-request-id"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({"status": "ok"}));
+}
+
+#[tokio::test]
+async fn openapi_lists_both_paths() {
+    let state = AppState::new(test_config());
+    let (status, _, doc) = oneshot(
+        &state,
+        Request::get("/openapi.json").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with('3'));
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths["/api/v2/oauth/token"]["post"].is_object());
+    let simulate = &paths["/api/v2/outbound/campaigns/{campaignId}/simulate"]["post"];
+    assert!(simulate["responses"]["200"].is_object());
+    assert!(simulate["responses"]["429"].is_object());
+    assert!(doc["components"]["schemas"]["SimulateResponse"].is_object());
+}
+
+#[tokio::test]
+async fn a_given_request_id_is_echoed_and_unknown_paths_are_json_404() {
+    let state = AppState::new(test_config());
+    let (status, headers, body) = oneshot(
+        &state,
+        Request::get("/nowhere")
+            .header("x-request-id", "trace-me-42")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(headers["x-request-id"], "trace-me-42");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no such endpoint")
+    );
+}
+
+#[tokio::test]
+async fn shutdown_stops_the_server() {
+    let server = Server::start(test_config()).await;
+    let url = server.url("/healthz");
+    let http = server.http.clone();
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 200);
+    server.shutdown().await.unwrap();
+    assert!(
+        http.get(&url).send().await.is_err(),
+        "the server still answers"
+    );
+}
