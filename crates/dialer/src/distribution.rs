@@ -158,7 +158,7 @@ impl Sampler {
 
 /// The complementary error function, to about 1.2e-7 relative (Numerical Recipes' Chebyshev fit),
 /// which is plenty for the pacing look-ahead that uses it.
-fn erfc(x: f64) -> f64 {
+pub(crate) fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
     let poly = -z * z - 1.265_512_23

@@ -76,7 +76,7 @@ impl<'m> Replication<'m> {
             pacing: Pacing::new(
                 &model.dialer,
                 first_probability,
-                model.live_ring_mean,
+                model.live_ring_mean + model.patience_mean,
                 model.window,
             ),
             segment: 0,

@@ -38,6 +38,8 @@ pub struct Model {
     pub wrap: Sampler,
     /// Patience of a waiting live answer.
     pub patience: Sampler,
+    /// Mean patience.
+    pub patience_mean: f64,
     /// Waits longer than this are late.
     pub connect_within: f64,
 }
@@ -60,6 +62,7 @@ impl Model {
             other_ring: scenario.ring_seconds.other.sampler(),
             wrap: scenario.wrap_seconds.sampler(),
             patience: scenario.patience_seconds.sampler(),
+            patience_mean: scenario.patience_seconds.mean(),
             connect_within: scenario.connect_within_seconds,
         }
     }

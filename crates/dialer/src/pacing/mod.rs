@@ -62,9 +62,9 @@ pub enum Pacing {
 
 impl Pacing {
     /// The strategy for `mode`. `live_probability` is the campaign's expected answer rate (the
-    /// predictive strategy starts from it), `live_ring_mean` the mean ring time of a live answer and
-    /// `window` the window's length in seconds.
-    pub fn new(mode: &DialerMode, live_probability: f64, live_ring_mean: f64, window: f64) -> Self {
+    /// predictive strategy starts from it), `look_ahead` how far ahead the predictive strategy
+    /// counts agents becoming free (seconds) and `window` the window's length in seconds.
+    pub fn new(mode: &DialerMode, live_probability: f64, look_ahead: f64, window: f64) -> Self {
         match *mode {
             DialerMode::Progressive => Self::Progressive,
             DialerMode::Ratio { level } => Self::Ratio { level },
@@ -84,7 +84,7 @@ impl Pacing {
             DialerMode::Predictive { abandon_target } => Self::Predictive(Predictive::new(
                 abandon_target,
                 live_probability,
-                live_ring_mean,
+                look_ahead,
             )),
         }
     }

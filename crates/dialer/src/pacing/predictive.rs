@@ -1,29 +1,36 @@
 //! The predictive dialer: an abandon-rate controller (Appendix A).
 //!
-//! It expects `free` agents within a look-ahead `W` (the mean ring time of a live answer): the Ready
-//! agents plus, for every busy agent, the probability that its talk (or wrap) ends within `W` given
-//! how long it has already lasted. It then starts
-//! `max(0, ceil((free · (1 + α) − waiting − p̂ · ringing) / p̂))` lines, where `p̂` is the live-answer
-//! rate measured online (an exponential average over about the last 100 attempts, starting from the
-//! campaign's configured answer rate).
+//! At each pacing run it looks ahead by `W` (the mean ring time of a live answer plus the mean
+//! patience: a call answered then can still be connected within its patience) and models
+//! - the agents free within `W`: the Ready agents plus, for every busy agent, the chance `q` that
+//!   its talk (or wrap) ends within `W` given how long it has lasted, from the talk-time law;
+//! - the live answers coming: the waiting ones plus each ringing or new line live with probability
+//!   `p̂`, the live-answer rate measured online (an exponential average over about the last 100
+//!   attempts, starting from the campaign's configured answer rate).
 //!
-//! `α` is the integral term of a controller on the drop share of live answers (abandoned or late):
-//! each live answer moves it by `GAIN · (target − dropped)`, so it settles where the drop share equals
-//! the target. When the drop share of the run so far passes the legal limit (3 %), the dialer falls
-//! back to progressive dialling until the share is back under the target.
+//! Treating the excess `E = lives − free` as normal (mean and variance summed over the lines and
+//! the busy agents), it starts the most new lines `n` for which the expected drops `E[E⁺]` stay
+//! within `τ` of the expected lives, `τ = target · e^α`. This is Appendix A's over-dial rule
+//! (`expected_free · (1 + α)` lines' worth of lives) with the over-dial set by the risk it takes.
+//!
+//! `α` is the integral term of a controller on the drop share of live answers (abandoned or
+//! late): each live answer moves it by `GAIN · (target − dropped) / target`, so it settles where the
+//! drop share equals the target. When the drop share of the run so far passes the legal limit
+//! (3 %), the dialer falls back to progressive dialling until the share is back under the target.
 
 use super::{LEGAL_ABANDON_LIMIT, Snapshot, progressive_lines};
 use crate::agents::AgentState;
+use crate::distribution::erfc;
 
 /// Weight of the newest attempt in the live-answer rate estimate.
 const RATE_WEIGHT: f64 = 0.01;
 /// Lowest live-answer rate estimate used (so that a run of unanswered attempts cannot ask for
 /// unbounded lines).
 const MIN_RATE: f64 = 0.02;
-/// Change of `α` per live answer, per unit of error.
-const GAIN: f64 = 0.05;
+/// Change of `α` per live answer, per unit of relative error.
+const GAIN: f64 = 0.02;
 /// Bounds of `α`.
-const ALPHA_RANGE: (f64, f64) = (-0.9, 2.0);
+const ALPHA_RANGE: (f64, f64) = (-3.0, 3.0);
 
 /// The predictive strategy's running state.
 #[derive(Debug, Clone)]
@@ -39,11 +46,11 @@ pub struct Predictive {
 
 impl Predictive {
     /// A controller aiming at `target` drops per live answer, starting from the campaign's expected
-    /// `live_probability`, looking ahead by `live_ring_mean` seconds.
-    pub fn new(target: f64, live_probability: f64, live_ring_mean: f64) -> Self {
+    /// `live_probability`, looking ahead by `look_ahead` seconds.
+    pub fn new(target: f64, live_probability: f64, look_ahead: f64) -> Self {
         Self {
             target,
-            look_ahead: live_ring_mean,
+            look_ahead,
             live_rate: live_probability.max(MIN_RATE),
             alpha: 0.0,
             live_answers: 0,
@@ -52,7 +59,7 @@ impl Predictive {
         }
     }
 
-    /// The over-dial term `α`.
+    /// The controller's term `α` (the risk taken is `target · e^α`).
     pub fn alpha(&self) -> f64 {
         self.alpha
     }
@@ -77,7 +84,10 @@ impl Predictive {
         } else {
             0.0
         };
-        self.alpha = (self.alpha + GAIN * (self.target - x)).clamp(ALPHA_RANGE.0, ALPHA_RANGE.1);
+        if self.target > 0.0 {
+            self.alpha = (self.alpha + GAIN * (self.target - x) / self.target)
+                .clamp(ALPHA_RANGE.0, ALPHA_RANGE.1);
+        }
         let share = self.drops as f64 / self.live_answers as f64;
         if share > LEGAL_ABANDON_LIMIT {
             self.fallback = true;
@@ -86,19 +96,20 @@ impl Predictive {
         }
     }
 
-    /// Agents expected to be free within the look-ahead.
-    pub fn expected_free(&self, snapshot: &Snapshot<'_>) -> f64 {
+    /// Agents expected free within the look-ahead, and the variance of that number.
+    pub fn expected_free(&self, snapshot: &Snapshot<'_>) -> (f64, f64) {
         let horizon = self.look_ahead;
         let now = snapshot.now;
-        let busy: f64 = snapshot
-            .agents
-            .busy_agents()
-            .map(|(state, since)| match state {
+        let (mut mean, mut variance) = (f64::from(snapshot.agents.ready()), 0.0);
+        for (state, since) in snapshot.agents.busy_agents() {
+            let q = match state {
                 AgentState::Wrap => snapshot.wrap.ends_within(now - since, horizon),
                 _ => snapshot.talk.ends_within(now - since, horizon),
-            })
-            .sum();
-        f64::from(snapshot.agents.ready()) + busy
+            };
+            mean += q;
+            variance += q * (1.0 - q);
+        }
+        (mean, variance)
     }
 
     /// Lines to start now.
@@ -106,15 +117,61 @@ impl Predictive {
         if self.fallback {
             return progressive_lines(snapshot);
         }
-        let wanted = self.expected_free(snapshot) * (1.0 + self.alpha)
-            - f64::from(snapshot.waiting)
-            - self.live_rate * f64::from(snapshot.dialling);
-        if wanted <= 0.0 {
-            0
-        } else {
-            (wanted / self.live_rate).ceil() as u32
+        if self.target <= 0.0 {
+            return progressive_lines(snapshot);
         }
+        let (free, free_variance) = self.expected_free(snapshot);
+        let p = self.live_rate;
+        let waiting = f64::from(snapshot.waiting);
+        let ringing = f64::from(snapshot.dialling);
+        let risk = self.target * self.alpha.exp();
+        // Expected drops over expected lives with `n` more lines.
+        let acceptable = |n: f64| {
+            let lines = ringing + n;
+            let lives = waiting + p * lines;
+            if lives <= 0.0 {
+                return true;
+            }
+            let mean = lives - free;
+            let sd = (lines * p * (1.0 - p) + free_variance).sqrt();
+            expected_positive_part(mean, sd) <= risk * lives
+        };
+        if !acceptable(1.0) {
+            return 0;
+        }
+        // The drop ratio grows with `n`: double, then bisect, for the largest acceptable `n`.
+        let mut low = 1u32;
+        let mut high = 2u32;
+        let ceiling = (4.0 * f64::from(snapshot.agents.len()) / p).ceil() as u32 + 1;
+        while high < ceiling && acceptable(f64::from(high)) {
+            low = high;
+            high = high.saturating_mul(2);
+        }
+        let mut high = high.min(ceiling);
+        if acceptable(f64::from(high)) {
+            return high;
+        }
+        while high - low > 1 {
+            let mid = low + (high - low) / 2;
+            if acceptable(f64::from(mid)) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        low
     }
+}
+
+/// `E[max(X, 0)]` for `X` normal with this mean and standard deviation.
+fn expected_positive_part(mean: f64, sd: f64) -> f64 {
+    if sd <= 0.0 {
+        return mean.max(0.0);
+    }
+    let z = mean / sd;
+    let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let cdf = 0.5 * erfc(-z / std::f64::consts::SQRT_2);
+    sd * density + mean * cdf
 }
 
 #[cfg(test)]
@@ -124,31 +181,51 @@ mod tests {
     use crate::distribution::Sampler;
 
     #[test]
-    fn dials_for_expected_free_agents_over_the_live_rate() {
+    fn expected_positive_part_of_a_normal() {
+        assert!((expected_positive_part(0.0, 1.0) - 0.398_942_280_4).abs() < 1e-7);
+        assert!((expected_positive_part(5.0, 0.0) - 5.0).abs() < 1e-12);
+        assert!(expected_positive_part(-10.0, 1.0) < 1e-20);
+    }
+
+    #[test]
+    fn counts_agents_about_to_be_free() {
         let mut agents = AgentPool::new(4);
         for _ in 0..2 {
             let a = agents.take_ready().unwrap();
             agents.start_talking(a, 0.0);
         }
-        // Fixed 100 s talks that began at 0: at 95 s both end within the 8 s look-ahead.
-        let snapshot = Snapshot {
-            now: 95.0,
+        let snapshot = |now| Snapshot {
+            now,
             agents: &agents,
             waiting: 0,
-            dialling: 2,
+            dialling: 0,
             talk: Sampler::Fixed(100.0),
             wrap: Sampler::Fixed(0.0),
         };
-        let mut predictive = Predictive::new(0.025, 0.5, 8.0);
-        assert!((predictive.expected_free(&snapshot) - 4.0).abs() < 1e-12);
-        // (4 − 0.5 · 2) / 0.5 = 6 lines.
-        assert_eq!(predictive.lines_to_start(&snapshot), 6);
-        let early = Snapshot {
-            now: 10.0,
-            ..snapshot
+        let predictive = Predictive::new(0.025, 0.5, 8.0);
+        // Fixed 100 s talks that began at 0: at 95 s both end within 8 s, at 10 s neither.
+        assert_eq!(predictive.expected_free(&snapshot(95.0)), (4.0, 0.0));
+        assert_eq!(predictive.expected_free(&snapshot(10.0)), (2.0, 0.0));
+    }
+
+    #[test]
+    fn dials_more_for_more_free_agents_and_less_with_lines_ringing() {
+        let agents = AgentPool::new(10);
+        let snapshot = |dialling| Snapshot {
+            now: 0.0,
+            agents: &agents,
+            waiting: 0,
+            dialling,
+            talk: Sampler::Fixed(100.0),
+            wrap: Sampler::Fixed(0.0),
         };
-        // Only the 2 Ready agents: (2 − 1) / 0.5 = 2.
-        assert_eq!(predictive.lines_to_start(&early), 2);
+        let mut predictive = Predictive::new(0.025, 0.4, 8.0);
+        let idle = predictive.lines_to_start(&snapshot(0));
+        // About 10 / 0.4 = 25 lines' worth of lives, less a margin for the variance.
+        assert!((15..25).contains(&idle), "{idle}");
+        let busy = predictive.lines_to_start(&snapshot(10));
+        assert_eq!(busy + 10, idle);
+        assert_eq!(predictive.lines_to_start(&snapshot(40)), 0);
     }
 
     #[test]

@@ -1,0 +1,35 @@
+//! Helpers shared by the integration tests.
+
+use dialer::estimate::t_critical_95;
+use dialer::{Estimate, Scenario};
+
+/// A scenario from JSON, checked valid.
+pub fn scenario(json: serde_json::Value) -> Scenario {
+    let scenario: Scenario = serde_json::from_value(json).unwrap();
+    scenario.validate().unwrap();
+    scenario
+}
+
+/// The standard error of an estimate over `replications`, recovered from its 95 % interval.
+pub fn standard_error(estimate: &Estimate, replications: u32) -> f64 {
+    estimate.half_width() / t_critical_95(u64::from(replications) - 1)
+}
+
+/// Asserts a simulated rate is within `max(3·SE, 0.003)` of its expected value.
+pub fn assert_rate(name: &str, estimate: &Estimate, replications: u32, expected: f64) {
+    let tolerance = (3.0 * standard_error(estimate, replications)).max(0.003);
+    assert!(
+        (estimate.mean - expected).abs() <= tolerance,
+        "{name}: simulated {} vs expected {expected} (tolerance {tolerance})",
+        estimate.mean
+    );
+}
+
+/// Asserts a simulated value is within 1 % of its expected value.
+pub fn assert_relative(name: &str, estimate: &Estimate, expected: f64) {
+    assert!(
+        (estimate.mean / expected - 1.0).abs() <= 0.01,
+        "{name}: simulated {} vs expected {expected} (1 %)",
+        estimate.mean
+    );
+}

@@ -1,0 +1,150 @@
+//! How the pacing strategies behave relative to each other (DESIGN §5.2).
+
+use dialer::{CampaignPlan, DialerType, HistoryBucket, Metrics, plan_to_scenario, simulate};
+use serde_json::json;
+
+use crate::common::scenario;
+
+/// The seed's example history: 09:00–12:00 in three hourly buckets.
+pub fn seed_history() -> Vec<HistoryBucket> {
+    [
+        (540, 500, 190, 145.0),
+        (600, 620, 245, 138.0),
+        (660, 480, 175, 152.0),
+    ]
+    .into_iter()
+    .map(|(start, attempted, answered, talk)| HistoryBucket {
+        start_minute: start,
+        end_minute: start + 60,
+        calls_attempted: attempted,
+        calls_answered: answered,
+        avg_talk_seconds: talk,
+    })
+    .collect()
+}
+
+/// The seed's example payload with the given dialer type.
+pub fn seed_plan(dialer_type: DialerType) -> CampaignPlan {
+    CampaignPlan {
+        answer_rate: 0.38,
+        agent_efficiency: 0.82,
+        window_minutes: 120,
+        history: seed_history(),
+        agents: None,
+        dialer_type,
+        pacing_interval_seconds: 3.0,
+        max_lines: Some(50),
+        replications: 40,
+        seed: 2024,
+    }
+}
+
+fn run_plan(dialer_type: DialerType) -> Metrics {
+    simulate(&plan_to_scenario(&seed_plan(dialer_type)).unwrap()).metrics
+}
+
+#[test]
+fn progressive_never_abandons_even_with_pauses_and_patience() {
+    for (efficiency, patience) in [(1.0, 0.0), (0.7, 0.0), (0.7, 3.0)] {
+        let s = scenario(json!({
+            "agents": 7, "agent_efficiency": efficiency, "window_minutes": 600,
+            "dialer": {"mode": "progressive"}, "pacing_interval_seconds": 2,
+            "live_answer_probability": 0.4,
+            "ring_seconds": {"live": {"dist": "lognormal", "mean": 8, "cv": 0.5},
+                             "other": {"dist": "uniform", "min": 10, "max": 30}},
+            "talk_seconds": {"dist": "lognormal", "mean": 90, "cv": 1.2},
+            "wrap_seconds": {"dist": "exp", "mean": 10},
+            "patience_seconds": {"dist": "fixed", "mean": patience},
+            "replications": 6, "seed": 3
+        }));
+        let m = simulate(&s).metrics;
+        assert!(m.connected.mean > 1_000.0);
+        assert_eq!(
+            m.abandoned.mean, 0.0,
+            "efficiency {efficiency}, patience {patience}"
+        );
+        assert_eq!(m.late.mean, 0.0);
+    }
+}
+
+#[test]
+fn ratio_abandons_more_as_the_level_rises() {
+    let abandon = |level: f64| {
+        let s = scenario(json!({
+            "agents": 20, "window_minutes": 480, "warmup_minutes": 30,
+            "dialer": {"mode": "ratio", "level": level},
+            "live_answer_probability": 0.3,
+            "ring_seconds": {"live": {"dist": "uniform", "min": 2, "max": 14},
+                             "other": {"dist": "uniform", "min": 10, "max": 30}},
+            "talk_seconds": {"dist": "lognormal", "mean": 120, "cv": 0.8},
+            "patience_seconds": {"dist": "fixed", "mean": 2},
+            "replications": 6, "seed": 8
+        }));
+        let m = simulate(&s).metrics;
+        (m.abandon_rate, m.occupancy.mean)
+    };
+    let (low, occ_low) = abandon(1.2);
+    let (mid, occ_mid) = abandon(1.6);
+    let (high, occ_high) = abandon(2.2);
+    // The intervals do not even overlap.
+    assert!(low.ci95[1] < mid.ci95[0], "{low:?} {mid:?}");
+    assert!(mid.ci95[1] < high.ci95[0], "{mid:?} {high:?}");
+    assert!(occ_low < occ_mid && occ_mid < occ_high);
+}
+
+#[test]
+fn predictive_stays_compliant_and_keeps_agents_busier_than_progressive() {
+    let predictive = run_plan(DialerType::Predictive);
+    let progressive = run_plan(DialerType::Progressive);
+    eprintln!(
+        "predictive: compliance {:?} occupancy {:?}; progressive occupancy {:?}",
+        predictive.compliance_abandon_rate, predictive.occupancy, progressive.occupancy
+    );
+    assert!(predictive.compliance_abandon_rate.mean < 0.03);
+    assert!(predictive.compliance_abandon_rate.ci95[1] < 0.03);
+    assert_eq!(progressive.abandoned.mean, 0.0);
+    assert!(
+        predictive.occupancy.ci95[0] > progressive.occupancy.ci95[1],
+        "predictive {:?} vs progressive {:?}",
+        predictive.occupancy,
+        progressive.occupancy
+    );
+}
+
+#[test]
+fn power_abandons_more_than_predictive_on_the_seed_payload() {
+    let power = run_plan(DialerType::Power);
+    let predictive = run_plan(DialerType::Predictive);
+    assert!(power.compliance_abandon_rate.mean > predictive.compliance_abandon_rate.mean);
+}
+
+#[test]
+fn adaptive_levels_stay_compliant_on_a_busy_campaign() {
+    for variant in ["hard", "average", "tapered"] {
+        let s = scenario(json!({
+            "agents": 20, "window_minutes": 240, "agent_efficiency": 0.9,
+            "dialer": {"mode": "adaptive", "variant": variant},
+            "live_answer_probability": 0.3,
+            "ring_seconds": {"live": {"dist": "lognormal", "mean": 8, "cv": 0.5},
+                             "other": {"dist": "fixed", "mean": 20}},
+            "talk_seconds": {"dist": "lognormal", "mean": 120, "cv": 1.0},
+            "patience_seconds": {"dist": "fixed", "mean": 2},
+            "replications": 6, "seed": 4
+        }));
+        let adaptive = simulate(&s).metrics;
+        let progressive = simulate(&dialer::Scenario {
+            dialer: dialer::DialerMode::Progressive,
+            ..s.clone()
+        })
+        .metrics;
+        eprintln!(
+            "{variant}: {:?} {:?} vs {:?}",
+            adaptive.abandon_rate, adaptive.occupancy, progressive.occupancy
+        );
+        assert!(
+            adaptive.occupancy.mean > progressive.occupancy.mean,
+            "{variant}"
+        );
+        assert!(adaptive.abandon_rate.mean < 0.1, "{variant}");
+    }
+}
