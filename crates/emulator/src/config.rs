@@ -99,7 +99,7 @@ impl Default for EmulatorConfig {
     }
 }
 
-/// A clients file could not be used.
+/// A configuration (a clients file, local backend options) could not be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -115,6 +115,14 @@ pub enum ConfigError {
     /// A client has an empty id or secret.
     #[error("client #{0} has an empty id or secret")]
     EmptyCredential(usize),
+    /// Replications outside what the work limits allow.
+    #[error("replications is {given}; it must be between 1 and {max}")]
+    Replications {
+        /// The replications asked for.
+        given: u32,
+        /// The most allowed.
+        max: u32,
+    },
 }
 
 #[derive(Deserialize)]

@@ -55,11 +55,14 @@ pub mod simulation;
 pub mod state;
 mod tokens;
 
-pub use config::{ConfigError, EmulatorConfig, RegisteredClient, load_clients_toml};
+pub use config::{
+    ConfigError, DEV_CLIENT_ID, DEV_CLIENT_SECRET, EmulatorConfig, RegisteredClient,
+    load_clients_toml,
+};
 pub use failure::ApiFailure;
 pub use limits::WorkLimits;
-pub use local::LocalBackend;
+pub use local::{LocalBackend, LocalOptions};
 pub use seed::derive_seed;
 pub use server::{app, run, run_with_state};
-pub use simulation::{simulate, simulate_with_seed};
+pub use simulation::{scenario_for_request, simulate, simulate_with_seed};
 pub use state::AppState;

@@ -3,11 +3,24 @@
 
 use cxone::simulate::{SimulateRequest, SimulateResponse};
 
+use crate::config::ConfigError;
 use crate::failure::ApiFailure;
 use crate::limits::WorkLimits;
 use crate::simulation;
 
+/// How a [`LocalBackend`] differs from a server with default settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LocalOptions {
+    /// A fixed engine seed; `None` derives it from the request, as the server does.
+    pub seed: Option<u64>,
+    /// Replications per simulation; `None` for the server's 20.
+    pub replications: Option<u32>,
+}
+
 /// Runs simulations in process, on a blocking thread, with the server's rules.
+///
+/// With default options it answers exactly as an emulator with default settings: same metrics, same
+/// failure status and detail.
 #[derive(Debug, Clone, Default)]
 pub struct LocalBackend {
     /// The work limits and replications, as a server with the same limits would apply them.
@@ -17,8 +30,27 @@ pub struct LocalBackend {
 }
 
 impl LocalBackend {
-    /// A backend with `limits` (use `WorkLimits::default()` for the server's defaults).
-    pub fn new(limits: WorkLimits) -> Self {
+    /// A backend with the server's default work limits, changed by `options`; an error if the
+    /// replications are outside 1 to [`WorkLimits::max_replications`].
+    pub fn new(options: LocalOptions) -> Result<Self, ConfigError> {
+        let mut limits = WorkLimits::default();
+        if let Some(replications) = options.replications {
+            if replications == 0 || replications > limits.max_replications {
+                return Err(ConfigError::Replications {
+                    given: replications,
+                    max: limits.max_replications,
+                });
+            }
+            limits.replications = replications;
+        }
+        Ok(Self {
+            limits,
+            seed: options.seed,
+        })
+    }
+
+    /// A backend applying `limits`, as a server configured with them would.
+    pub fn with_limits(limits: WorkLimits) -> Self {
         Self { limits, seed: None }
     }
 

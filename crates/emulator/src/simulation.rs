@@ -42,23 +42,8 @@ pub fn simulate_with_seed(
     limits: &WorkLimits,
     seed: u64,
 ) -> Result<SimulateResponse, ApiFailure> {
-    check_campaign_id(campaign_id)?;
-    request.validate().map_err(|violations| {
-        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        ApiFailure::bad_request(format!(
-            "invalid simulate request ({} problem{}): {}",
-            list.len(),
-            if list.len() == 1 { "" } else { "s" },
-            list.join("; ")
-        ))
-    })?;
+    let (plan, scenario) = prepare(request, campaign_id, limits, seed)?;
     let window = request.simulation_window_minutes;
-    limits.check_request(window, request.historical_data.len())?;
-
-    let plan = campaign_plan(request, limits.replications, seed)?;
-    let scenario = dialer::history::plan_to_scenario(&plan).map_err(engine_refusal)?;
-    limits.check_agents(scenario.agents, window)?;
-
     let report = dialer::try_simulate(&scenario).map_err(engine_refusal)?;
     let settings = &request.predictive_dialer_settings;
     let compliance = report.metrics.compliance_abandon_rate.mean;
@@ -99,6 +84,41 @@ pub fn simulate_with_seed(
         metrics,
         extra,
     })
+}
+
+/// The engine scenario the core would run for `request` (default work limits, the seed derived from the
+/// request): for callers that run the engine themselves, e.g. with a progress bar.
+pub fn scenario_for_request(
+    request: &SimulateRequest,
+    campaign_id: &str,
+) -> Result<dialer::Scenario, ApiFailure> {
+    let seed = derive_seed(request, campaign_id);
+    prepare(request, campaign_id, &WorkLimits::default(), seed).map(|(_, scenario)| scenario)
+}
+
+/// Checks the campaign id, the body and the work limits, and builds the plan and the scenario.
+fn prepare(
+    request: &SimulateRequest,
+    campaign_id: &str,
+    limits: &WorkLimits,
+    seed: u64,
+) -> Result<(CampaignPlan, dialer::Scenario), ApiFailure> {
+    check_campaign_id(campaign_id)?;
+    request.validate().map_err(|violations| {
+        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        ApiFailure::bad_request(format!(
+            "invalid simulate request ({} problem{}): {}",
+            list.len(),
+            if list.len() == 1 { "" } else { "s" },
+            list.join("; ")
+        ))
+    })?;
+    let window = request.simulation_window_minutes;
+    limits.check_request(window, request.historical_data.len())?;
+    let plan = campaign_plan(request, limits.replications, seed)?;
+    let scenario = dialer::history::plan_to_scenario(&plan).map_err(engine_refusal)?;
+    limits.check_agents(scenario.agents, window)?;
+    Ok((plan, scenario))
 }
 
 /// The engine's own checks (its work limits among them) refused the scenario: 400 listing them.

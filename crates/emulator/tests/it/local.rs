@@ -2,7 +2,7 @@
 
 use cxone::SimulateRequest;
 use cxone::backend::SimulateBackend as _;
-use emulator::{LocalBackend, WorkLimits};
+use emulator::{LocalBackend, LocalOptions, WorkLimits};
 
 use crate::support::*;
 
@@ -31,7 +31,7 @@ async fn local_backend_and_server_give_the_same_metrics() {
         .await;
     assert_eq!(response.status(), 200);
     let over_http = response.bytes().await.unwrap();
-    let attempted = LocalBackend::new(WorkLimits::default())
+    let attempted = LocalBackend::with_limits(WorkLimits::default())
         .simulate(CAMPAIGN, &seed_request(), "key")
         .await
         .unwrap();
@@ -92,4 +92,41 @@ async fn local_backend_is_deterministic_and_takes_a_seed() {
         .unwrap();
     assert_eq!(seeded.extra["seed"], 5);
     assert_ne!(seeded.metrics, a.metrics);
+}
+
+#[tokio::test]
+async fn options_set_replications_and_are_checked() {
+    let backend = LocalBackend::new(LocalOptions {
+        seed: Some(9),
+        replications: Some(5),
+    })
+    .unwrap();
+    let response = backend.run(CAMPAIGN, &seed_request()).await.unwrap();
+    assert_eq!(response.extra["replications"], 5);
+    assert_eq!(response.extra["seed"], 9);
+    for bad in [0, 201] {
+        let error = LocalBackend::new(LocalOptions {
+            seed: None,
+            replications: Some(bad),
+        })
+        .unwrap_err();
+        assert!(error.to_string().contains("between 1 and 200"), "{error}");
+    }
+}
+
+#[test]
+fn scenario_for_request_is_what_the_core_runs() {
+    let scenario = emulator::scenario_for_request(&seed_request(), CAMPAIGN).unwrap();
+    assert_eq!(
+        scenario.agents, 12,
+        "DESIGN §5.5 infers 12 agents for the seed"
+    );
+    assert_eq!(scenario.replications, 20);
+    assert_eq!(
+        scenario.seed,
+        emulator::derive_seed(&seed_request(), CAMPAIGN)
+    );
+    assert_eq!(scenario.max_lines, Some(50));
+    let error = emulator::scenario_for_request(&seed_request(), "bad id").unwrap_err();
+    assert_eq!(error.status, 400);
 }
