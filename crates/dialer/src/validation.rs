@@ -142,6 +142,7 @@ impl Scenario {
                 ),
             );
         }
+        let before = check.found.len();
         let window_ok = check.finite("window_minutes", self.window_minutes);
         if window_ok && self.window_minutes <= 0.0 {
             check.fail(
@@ -157,6 +158,8 @@ impl Scenario {
                 ),
             );
         }
+        // The warm-up is held against the window only when the window itself is sound.
+        let window_ok = check.found.len() == before;
         if check.finite("warmup_minutes", self.warmup_minutes) {
             if self.warmup_minutes < 0.0 {
                 check.fail("warmup_minutes", "must not be negative");

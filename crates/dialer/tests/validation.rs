@@ -1,1 +1,205 @@
-//! placeholder
+//! Every bad input is reported, each with the path of its field, all at once.
+
+use serde_json::{Value, json};
+
+fn good() -> Value {
+    json!({
+        "agents": 10, "agent_efficiency": 0.9, "window_minutes": 120, "warmup_minutes": 10,
+        "dialer": {"mode": "ratio", "level": 1.5},
+        "live_answer_probability": 0.25,
+        "ring_seconds": {"live": {"dist": "lognormal", "mean": 8, "cv": 0.5},
+                         "other": {"dist": "uniform", "min": 10, "max": 30}},
+        "talk_seconds": {"dist": "exp", "mean": 60},
+        "replications": 5, "seed": 42
+    })
+}
+
+fn paths_of(scenario: Value) -> Vec<String> {
+    let scenario: dialer::Scenario = serde_json::from_value(scenario).unwrap();
+    match scenario.validate() {
+        Ok(()) => vec![],
+        Err(violations) => violations.into_iter().map(|v| v.path).collect(),
+    }
+}
+
+fn with(path: &[&str], value: Value) -> Value {
+    let mut doc = good();
+    let mut at = &mut doc;
+    for key in &path[..path.len() - 1] {
+        at = &mut at[*key];
+    }
+    at[path[path.len() - 1]] = value;
+    doc
+}
+
+#[test]
+fn the_good_scenario_passes() {
+    assert_eq!(paths_of(good()), Vec::<String>::new());
+}
+
+#[test]
+fn each_bad_field_is_named() {
+    let cases: Vec<(Value, &str)> = vec![
+        (with(&["agents"], json!(0)), "agents"),
+        (with(&["agents"], json!(10_001)), "agents"),
+        (with(&["agent_efficiency"], json!(1.2)), "agent_efficiency"),
+        (
+            with(&["live_answer_probability"], json!(-0.1)),
+            "live_answer_probability",
+        ),
+        (
+            with(&["live_answer_probability"], json!(1.01)),
+            "live_answer_probability",
+        ),
+        (
+            with(&["ring_seconds", "live", "mean"], json!(-1)),
+            "ring_seconds.live.mean",
+        ),
+        (
+            with(&["ring_seconds", "live", "cv"], json!(0)),
+            "ring_seconds.live.cv",
+        ),
+        (
+            with(&["ring_seconds", "other", "min"], json!(40)),
+            "ring_seconds.other.max",
+        ),
+        (
+            with(&["talk_seconds", "mean"], json!(-60)),
+            "talk_seconds.mean",
+        ),
+        (
+            with(&["wrap_seconds"], json!({"dist": "exp", "mean": -1})),
+            "wrap_seconds.mean",
+        ),
+        (
+            with(
+                &["patience_seconds"],
+                json!({"dist": "lognormal", "mean": 2, "cv": -1}),
+            ),
+            "patience_seconds.cv",
+        ),
+        (with(&["dialer", "level"], json!(0.8)), "dialer.level"),
+        (with(&["dialer", "level"], json!(50)), "dialer.level"),
+        (with(&["window_minutes"], json!(0)), "window_minutes"),
+        (with(&["window_minutes"], json!(20_000)), "window_minutes"),
+        (with(&["warmup_minutes"], json!(120)), "warmup_minutes"),
+        (with(&["replications"], json!(0)), "replications"),
+        (with(&["replications"], json!(10_001)), "replications"),
+        (with(&["max_lines"], json!(0)), "max_lines"),
+        (
+            with(&["pacing_interval_seconds"], json!(-3)),
+            "pacing_interval_seconds",
+        ),
+        (
+            with(&["connect_within_seconds"], json!(-2)),
+            "connect_within_seconds",
+        ),
+        (
+            with(
+                &["buckets"],
+                json!([{"minutes": 60}, {"minutes": 60}, {"minutes": 30, "live_answer_probability": 2}]),
+            ),
+            "buckets[2].live_answer_probability",
+        ),
+        (
+            with(&["buckets"], json!([{"minutes": 0}])),
+            "buckets[0].minutes",
+        ),
+        (with(&["buckets"], json!([])), "buckets"),
+        (
+            with(&["dialer"], json!({"mode": "adaptive", "intensity": 60})),
+            "dialer.intensity",
+        ),
+        (
+            with(
+                &["dialer"],
+                json!({"mode": "predictive", "abandon_target": 1.5}),
+            ),
+            "dialer.abandon_target",
+        ),
+    ];
+    for (scenario, path) in cases {
+        let paths = paths_of(scenario);
+        assert_eq!(paths, vec![path.to_string()], "expected exactly {path}");
+    }
+}
+
+#[test]
+fn every_violation_is_reported_at_once() {
+    let mut bad = good();
+    bad["agents"] = json!(0);
+    bad["live_answer_probability"] = json!(3);
+    bad["dialer"]["level"] = json!(0.5);
+    bad["ring_seconds"]["live"]["mean"] = json!(-8);
+    bad["replications"] = json!(0);
+    let paths = paths_of(bad);
+    for path in [
+        "agents",
+        "live_answer_probability",
+        "dialer.level",
+        "ring_seconds.live.mean",
+        "replications",
+    ] {
+        assert!(
+            paths.iter().any(|p| p == path),
+            "{path} missing from {paths:?}"
+        );
+    }
+    assert_eq!(paths.len(), 5);
+}
+
+#[test]
+fn work_limits_name_the_limit_and_the_figure() {
+    // 10 000 agents at level 10 for 7 days, 10 000 times: far over 2e9 dial attempts.
+    let mut big = good();
+    big["agents"] = json!(10_000);
+    big["dialer"]["level"] = json!(10);
+    big["window_minutes"] = json!(10_080);
+    big["replications"] = json!(10_000);
+    let scenario: dialer::Scenario = serde_json::from_value(big).unwrap();
+    let violations = scenario.validate().unwrap_err();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    let message = violations[0].to_string();
+    assert!(message.starts_with("window_minutes: "), "{message}");
+    assert!(
+        message.contains("2e9") && message.contains("e1"),
+        "{message}"
+    );
+    // A tiny pacing interval is its own work limit.
+    let scenario: dialer::Scenario =
+        serde_json::from_value(with(&["pacing_interval_seconds"], json!(1e-6))).unwrap();
+    let violations = scenario.validate().unwrap_err();
+    assert_eq!(violations[0].path, "pacing_interval_seconds");
+    // Too many bucket occurrences for the report.
+    let mut many = with(&["buckets"], json!([{"minutes": 1}]));
+    many["window_minutes"] = json!(10_000);
+    let scenario: dialer::Scenario = serde_json::from_value(many).unwrap();
+    assert_eq!(scenario.validate().unwrap_err()[0].path, "buckets");
+}
+
+#[test]
+fn an_invalid_scenario_simulates_to_an_empty_report() {
+    let scenario: dialer::Scenario = serde_json::from_value(with(&["agents"], json!(0))).unwrap();
+    let report = dialer::simulate(&scenario);
+    assert_eq!(report.replications, 0);
+    assert!(report.buckets.is_empty());
+    assert!(dialer::try_simulate(&scenario).is_err());
+}
+
+#[test]
+fn non_finite_numbers_are_refused_by_the_checks() {
+    let mut scenario: dialer::Scenario = serde_json::from_value(good()).unwrap();
+    scenario.talk_seconds = dialer::Distribution::Exp { mean: f64::NAN };
+    scenario.window_minutes = f64::INFINITY;
+    let paths: Vec<String> = scenario
+        .validate()
+        .unwrap_err()
+        .into_iter()
+        .map(|v| v.path)
+        .collect();
+    assert!(
+        paths.contains(&"talk_seconds.mean".to_string()),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"window_minutes".to_string()), "{paths:?}");
+}
