@@ -37,6 +37,28 @@
 //! assert!(response.headers().contains_key("x-request-id"));
 //! # });
 //! ```
+//!
+//! The local backend answers the seed's example in process, as the server would:
+//! ```
+//! use emulator::{LocalBackend, LocalOptions};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let request: cxone::SimulateRequest = serde_json::from_str(r#"{
+//!     "predictiveDialerSettings": {"answerRate": 0.38, "agentEfficiency": 0.82, "interval": 3,
+//!                                  "maxCalls": 50, "dialerType": "PREDICTIVE"},
+//!     "simulationWindowMinutes": 120,
+//!     "historicalData": [
+//!         {"time_bucket": "09:00-10:00", "calls_attempted": 500, "calls_answered": 190, "avg_talk_time_seconds": 145},
+//!         {"time_bucket": "10:00-11:00", "calls_attempted": 620, "calls_answered": 245, "avg_talk_time_seconds": 138},
+//!         {"time_bucket": "11:00-12:00", "calls_attempted": 480, "calls_answered": 175, "avg_talk_time_seconds": 152}
+//!     ]}"#).unwrap();
+//! let backend = LocalBackend::new(LocalOptions::default()).unwrap();
+//! let response = backend.run("spring-renewals", &request).await.unwrap();
+//! assert_eq!(response.status, "COMPLETED");
+//! assert!((response.predictive_dialer_settings.answer_rate - 0.38).abs() < 0.03);
+//! assert!(response.metrics["compliance_abandon_rate"]["mean"].as_f64().unwrap() <= 0.03);
+//! # });
+//! ```
 
 pub mod config;
 pub mod failure;

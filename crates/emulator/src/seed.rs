@@ -19,7 +19,9 @@ pub(crate) fn request_digest(request: &SimulateRequest, campaign_id: &str) -> [u
     hasher.finalize().into()
 }
 
-/// The engine seed: the first 8 bytes of [`request_digest`], big-endian.
+/// The engine seed of a request: the first 8 bytes, big-endian, of the SHA-256 of the campaign id and
+/// the request's canonical JSON (so snake_case or camelCase history, key order and whitespace do not
+/// change it).
 pub fn derive_seed(request: &SimulateRequest, campaign_id: &str) -> u64 {
     let digest = request_digest(request, campaign_id);
     let mut first = [0u8; 8];
