@@ -64,6 +64,7 @@ pub mod config;
 pub mod failure;
 mod faults;
 mod idempotency;
+mod json_path;
 pub mod limits;
 pub mod local;
 mod oauth;

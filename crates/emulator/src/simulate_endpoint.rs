@@ -12,6 +12,7 @@ use cxone::token::SCOPE_EDIT;
 use crate::failure::ApiFailure;
 use crate::faults::Fault;
 use crate::idempotency::{self, StoredResponse};
+use crate::json_path;
 use crate::simulation;
 use crate::state::AppState;
 use crate::tokens::{Grant, TokenRefusal};
@@ -185,7 +186,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Grant, ApiFailure>
         })
 }
 
-/// Parses the JSON body, answering 400 with serde's message (which names the field and position).
+/// Parses the JSON body, answering 400 with the field path and serde's message (with its position).
 fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<SimulateRequest, ApiFailure> {
     if let Some(content_type) = headers.get(header::CONTENT_TYPE)
         && !content_type.to_str().is_ok_and(|t| {
@@ -199,8 +200,12 @@ fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<SimulateRequest, ApiFa
             "the body must be JSON (Content-Type: application/json)",
         ));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| ApiFailure::bad_request(format!("malformed JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| {
+        let at = json_path::path_at(body, e.line(), e.column())
+            .map(|path| format!("{path}: "))
+            .unwrap_or_default();
+        ApiFailure::bad_request(format!("malformed JSON body: {at}{e}"))
+    })
 }
 
 /// Runs the core on a blocking thread within a simulation slot and the simulation timeout.

@@ -173,7 +173,19 @@ async fn malformed_json_gets_serdes_message() {
     assert_eq!(status, 400);
     let detail = body["detail"].as_str().unwrap();
     assert!(detail.starts_with("malformed JSON body"), "{detail}");
-    assert!(detail.contains("answerRat"), "{detail}");
+    assert!(
+        detail.contains("predictiveDialerSettings.answerRat: unknown field `answerRat`"),
+        "{detail}"
+    );
+    let wrong_type =
+        SEED_SIMULATE_BODY.replace("\"calls_answered\": 245", "\"calls_answered\": \"many\"");
+    let (status, _, body) = oneshot(&state, simulate_request(&token, CAMPAIGN, wrong_type)).await;
+    assert_eq!(status, 400);
+    let detail = body["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("malformed JSON body: historicalData[1].calls_answered: invalid type"),
+        "{detail}"
+    );
     let (status, _, body) =
         oneshot(&state, simulate_request(&token, CAMPAIGN, "{\"predictive")).await;
     assert_eq!(status, 400);
