@@ -1,6 +1,8 @@
 //! Operational endpoints: `GET /healthz`, `GET /openapi.json`, and the JSON 404 for everything else.
 
 use axum::Json;
+use axum::extract::Request;
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::{OpenApi as _, ToSchema};
@@ -25,6 +27,20 @@ pub(crate) async fn healthz() -> Json<Health> {
 /// The OpenAPI document.
 pub(crate) async fn openapi_json() -> Response {
     Json(ApiDoc::openapi()).into_response()
+}
+
+/// A path served, with a method it does not serve.
+pub(crate) async fn method_not_allowed() -> ApiFailure {
+    ApiFailure::new(405, "method not allowed on this path; see /openapi.json")
+}
+
+/// Marks the `Authorization` header sensitive, so no layer that prints headers ever shows a secret or
+/// a token.
+pub(crate) async fn hide_credentials(mut request: Request) -> Request {
+    if let Some(value) = request.headers_mut().get_mut(header::AUTHORIZATION) {
+        value.set_sensitive(true);
+    }
+    request
 }
 
 /// Any path the emulator does not serve.

@@ -5,6 +5,7 @@ use std::future::Future;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
+use axum::middleware;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
@@ -34,10 +35,12 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(operations::healthz))
         .route("/openapi.json", get(operations::openapi_json))
         .fallback(operations::not_found)
+        .method_not_allowed_fallback(operations::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::map_request(operations::hide_credentials))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http()

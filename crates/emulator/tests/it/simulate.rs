@@ -186,6 +186,13 @@ async fn malformed_json_gets_serdes_message() {
         detail.starts_with("malformed JSON body: historicalData[1].calls_answered: invalid type"),
         "{detail}"
     );
+    let mut form = simulate_request(&token, CAMPAIGN, SEED_SIMULATE_BODY);
+    form.headers_mut().insert(
+        "content-type",
+        "application/x-www-form-urlencoded".parse().unwrap(),
+    );
+    let (status, _, _) = oneshot(&state, form).await;
+    assert_eq!(status, 415);
     let (status, _, body) =
         oneshot(&state, simulate_request(&token, CAMPAIGN, "{\"predictive")).await;
     assert_eq!(status, 400);
