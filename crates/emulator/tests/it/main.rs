@@ -4,6 +4,7 @@
 // Test helpers outside `#[test]` functions panic on purpose when the set-up fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod contract;
 mod local;
 mod oauth;
 mod operations;
