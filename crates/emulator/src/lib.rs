@@ -17,8 +17,9 @@
 //! - `tokens`, `oauth`: issued tokens and `POST /api/v2/oauth/token`.
 //! - `rate_limit`, `idempotency`, `faults`: per-client token buckets, `Idempotency-Key` replay, injected
 //!   faults.
-//! - `simulate_endpoint`: `POST /api/v2/outbound/campaigns/{campaignId}/simulate`.
-//! - `operations`, [`openapi`]: `/healthz`, `/openapi.json`.
+//! - `simulate_endpoint`: `POST /api/v2/outbound/campaigns/{campaignId}/simulate`; `json_path` names
+//!   the field of a malformed body.
+//! - `operations`, [`openapi`]: `/healthz`, `/openapi.json`, JSON 404/405.
 //! - [`server`]: [`app`] (the router) and [`run`] (serve until shutdown).
 //!
 //! # Example
