@@ -38,8 +38,19 @@ impl Accumulator {
         self.sum_squares += delta * (value - self.mean);
     }
 
+    /// Values added so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
     /// The mean and its 95 % confidence interval.
     pub fn estimate(&self) -> Estimate {
+        self.estimate_with(t_critical_95(self.count.max(2) - 1))
+    }
+
+    /// The mean and its 95 % confidence interval, given `t_critical_95(count − 1)` (so that many
+    /// estimates over the same replications compute it once).
+    pub fn estimate_with(&self, critical: f64) -> Estimate {
         if self.count < 2 {
             return Estimate {
                 mean: self.mean,
@@ -48,7 +59,7 @@ impl Accumulator {
         }
         let n = self.count as f64;
         let standard_error = (self.sum_squares.max(0.0) / (n - 1.0) / n).sqrt();
-        let half = t_critical_95(self.count - 1) * standard_error;
+        let half = critical * standard_error;
         Estimate {
             mean: self.mean,
             ci95: [self.mean - half, self.mean + half],

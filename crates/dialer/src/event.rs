@@ -49,16 +49,22 @@ pub const NOT_COUNTED: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    time: f64,
-    sequence: u64,
+    /// The time's bits above the sequence number: for the finite, non-negative times of the
+    /// engine the bits of an `f64` order like its value, so one integer comparison orders entries
+    /// by (time, sequence).
+    key: u128,
     event: Event,
 }
 
 impl Entry {
-    /// Strict (time, sequence) order. Times are finite, so `<` on them is a total order.
+    #[inline]
+    fn time(&self) -> f64 {
+        f64::from_bits((self.key >> 64) as u64)
+    }
+
     #[inline]
     fn before(&self, other: &Self) -> bool {
-        self.time < other.time || (self.time == other.time && self.sequence < other.sequence)
+        self.key < other.key
     }
 }
 
@@ -88,12 +94,14 @@ impl EventQueue {
         self.heap.is_empty()
     }
 
-    /// Schedules `event` at `time` (finite), after every event already scheduled at that time.
+    /// Schedules `event` at `time` (finite and non-negative), after every event already scheduled at
+    /// that time.
     #[inline]
     pub fn push(&mut self, time: f64, event: Event) {
+        debug_assert!(time >= 0.0 && time.is_finite(), "bad event time {time}");
+        // `+ 0.0` turns a −0.0 into +0.0, whose bits order correctly.
         let entry = Entry {
-            time,
-            sequence: self.next_sequence,
+            key: (u128::from((time + 0.0).to_bits()) << 64) | u128::from(self.next_sequence),
             event,
         };
         self.next_sequence += 1;
@@ -116,35 +124,39 @@ impl EventQueue {
         let last = self.heap.pop()?;
         let len = self.heap.len();
         if len == 0 {
-            return Some((last.time, last.event));
+            return Some((last.time(), last.event));
         }
         let top = self.heap[0];
-        // Sift the former last entry down from the root.
+        // Floyd's bottom-up deletion: walk the hole down to a leaf along the smaller children
+        // (one comparison per level, without a data-dependent branch), then sift the former last
+        // entry up from there, which is usually a step or two.
         let mut hole = 0;
-        loop {
-            let left = 2 * hole + 1;
-            if left >= len {
-                break;
-            }
-            let right = left + 1;
-            let child = if right < len && self.heap[right].before(&self.heap[left]) {
-                right
-            } else {
-                left
-            };
-            if !self.heap[child].before(&last) {
-                break;
-            }
+        let mut child = 1;
+        while child + 1 < len {
+            child += usize::from(self.heap[child + 1].before(&self.heap[child]));
+            self.heap[hole] = self.heap[child];
+            hole = child;
+            child = 2 * hole + 1;
+        }
+        if child < len {
             self.heap[hole] = self.heap[child];
             hole = child;
         }
+        while hole > 0 {
+            let parent = (hole - 1) / 2;
+            if !last.before(&self.heap[parent]) {
+                break;
+            }
+            self.heap[hole] = self.heap[parent];
+            hole = parent;
+        }
         self.heap[hole] = last;
-        Some((top.time, top.event))
+        Some((top.time(), top.event))
     }
 
     /// The time of the earliest event.
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.first().map(|e| e.time)
+        self.heap.first().map(Entry::time)
     }
 }
 

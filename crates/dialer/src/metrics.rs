@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::estimate::{Accumulator, Estimate};
+use crate::estimate::{Accumulator, Estimate, t_critical_95};
 use crate::tally::Tally;
 
 /// Number of metrics.
@@ -143,7 +143,13 @@ impl MetricsAccumulator {
 
     /// The estimates so far.
     pub fn metrics(&self) -> Metrics {
-        Metrics::from_array(self.metrics.map(|a| a.estimate()))
+        let count = self.metrics[0].count();
+        self.metrics_with(t_critical_95(count.max(2) - 1))
+    }
+
+    /// The estimates so far, given `t_critical_95(replications − 1)`.
+    pub fn metrics_with(&self, critical: f64) -> Metrics {
+        Metrics::from_array(self.metrics.map(|a| a.estimate_with(critical)))
     }
 }
 

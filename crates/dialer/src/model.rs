@@ -50,7 +50,7 @@ impl Model {
         let e = scenario.agent_efficiency;
         Self {
             agents: scenario.agents,
-            pauses: (e < 1.0).then(|| (e * PAUSE_CYCLE_SECONDS, (1.0 - e) * PAUSE_CYCLE_SECONDS)),
+            pauses: (e < 1.0).then_some((e * PAUSE_CYCLE_SECONDS, (1.0 - e) * PAUSE_CYCLE_SECONDS)),
             window: scenario.window_minutes * 60.0,
             warmup: scenario.warmup_minutes * 60.0,
             schedule: Schedule::new(scenario),

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::engine::{ReplicationTally, run_replication};
+use crate::estimate::t_critical_95;
 use crate::metrics::{METRIC_COUNT, Metrics, MetricsAccumulator, metric_values};
 use crate::model::Model;
 use crate::scenario::Scenario;
@@ -102,10 +103,11 @@ pub fn try_simulate_with_progress(
         }
         first = last;
     }
+    let critical = t_critical_95(total.max(2) - 1);
     Ok(Report {
         replications: scenario.replications,
         seed: scenario.seed,
-        metrics: window.metrics(),
+        metrics: window.metrics_with(critical),
         buckets: reported
             .iter()
             .zip(&buckets)
@@ -113,7 +115,7 @@ pub fn try_simulate_with_progress(
                 index: i,
                 start_minute: segments[i].start.max(model.warmup) / 60.0,
                 end_minute: segments[i].end / 60.0,
-                metrics: acc.metrics(),
+                metrics: acc.metrics_with(critical),
             })
             .collect(),
     })

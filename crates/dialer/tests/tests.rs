@@ -1,5 +1,8 @@
 //! The engine's integration tests, grouped by topic.
 
+// Test helpers fail the test by panicking, like the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod determinism;
 mod properties;
