@@ -7,7 +7,8 @@
 #   bench/compare_engines.sh --quick    short windows, for a smoke test
 #   bench/compare_engines.sh --skip-rust | --skip-simpy
 #
-# Environment: CARGO_TARGET_DIR (default target), PYTHON (default python3), SEED (default 42).
+# Environment: CARGO_TARGET_DIR (default target), PYTHON (default python3), SEED (default 42),
+# RUST_REPLICATIONS (default 20, the product's default).
 set -euo pipefail
 
 usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -45,6 +46,9 @@ else
     SIMPY_MINUTES=1440; SIMPY_MEM_MINUTES=1440; SIMPY_MEM_AGENTS=1000
 fi
 AGENTS=100
+# Independent replications per Rust run (run in parallel over --threads); dials and dials/s count
+# all of them. The SimPy peer runs one.
+RUST_REPLICATIONS="${RUST_REPLICATIONS:-20}"
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -89,6 +93,7 @@ if m:
 d["label"], d["threads"] = label, int(threads)
 d.setdefault("minutes", float(minutes))
 d.setdefault("agents", int(agents))
+d.setdefault("replications", 1)
 print(json.dumps(d))
 PY
 }
@@ -97,18 +102,27 @@ if [[ $SKIP_RUST -eq 0 ]]; then
     if [[ ! -f "$EXAMPLE_SRC" ]]; then
         echo ">> $EXAMPLE_SRC does not exist yet: Rust rows skipped" >&2
     else
+        # The window flag is --minutes or --window, depending on the example's version.
+        WINDOW_FLAG="--minutes"
+        if ! grep -q '"--minutes"' "$EXAMPLE_SRC" && grep -q '"--window"' "$EXAMPLE_SRC"; then
+            WINDOW_FLAG="--window"
+        fi
+        REPLICATION_ARGS=()
+        if grep -q '"--replications"' "$EXAMPLE_SRC"; then
+            REPLICATION_ARGS=(--replications "$RUST_REPLICATIONS")
+        fi
         echo ">> building: cargo build --release -p dialer --example throughput (target dir $TARGET_DIR)" >&2
         CARGO_TARGET_DIR="$TARGET_DIR" cargo build --release -p dialer --example throughput >&2
         for t in 1 2; do
-            run rust "$t" "$RUST_MINUTES" "$AGENTS" -- "$RUST_BIN" --minutes "$RUST_MINUTES" --agents "$AGENTS" --threads "$t"
+            run rust "$t" "$RUST_MINUTES" "$AGENTS" -- "$RUST_BIN" "$WINDOW_FLAG" "$RUST_MINUTES" --agents "$AGENTS" --threads "$t" "${REPLICATION_ARGS[@]}"
         done
-        run "rust (memory)" 1 "$RUST_MEM_MINUTES" "$RUST_MEM_AGENTS" -- "$RUST_BIN" --minutes "$RUST_MEM_MINUTES" --agents "$RUST_MEM_AGENTS" --threads 1
+        run "rust (memory)" 1 "$RUST_MEM_MINUTES" "$RUST_MEM_AGENTS" -- "$RUST_BIN" "$WINDOW_FLAG" "$RUST_MEM_MINUTES" --agents "$RUST_MEM_AGENTS" --threads 1 "${REPLICATION_ARGS[@]}"
     fi
 fi
 
-SIMPY_VERSION="not installed"
+SIMPY_VERSION="$("$PYTHON" -c 'import simpy; print(simpy.__version__)' 2>/dev/null || echo "not installed")"
 if [[ $SKIP_SIMPY -eq 0 ]]; then
-    if ! SIMPY_VERSION="$("$PYTHON" -c 'import simpy; print(simpy.__version__)' 2>/dev/null)"; then
+    if [[ "$SIMPY_VERSION" == "not installed" ]]; then
         echo ">> simpy is not installed: $PYTHON -m pip install -r bench/requirements.txt" >&2
         exit 1
     fi
@@ -127,18 +141,18 @@ def fmt(v, spec):
         return str(int(v)) if v.is_integer() else format(v, "g")
     return format(float(v), spec)
 
-print("| engine | threads | minutes | agents | dials | seconds | dials/s | peak RSS MB | abandon rate | occupancy |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| engine | threads | replications | minutes | agents | dials | seconds | dials/s | peak RSS MB | abandon rate | occupancy |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for line in open(sys.argv[1]):
     d = json.loads(line)
-    print("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
-        d["label"], d["threads"], fmt(d.get("minutes"), "g"), fmt(d.get("agents"), "d"),
+    print("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+        d["label"], d["threads"], fmt(d.get("replications"), "d"), fmt(d.get("minutes"), "g"), fmt(d.get("agents"), "d"),
         fmt(d.get("dials"), "d"), fmt(d.get("seconds"), ".3f"), fmt(d.get("dials_per_second"), ",.0f"),
         fmt(d.get("peak_rss_mb"), ".1f"), fmt(d.get("abandon_rate"), ".3g"), fmt(d.get("occupancy"), ".4f")))
 PY
 
 echo
-echo "Machine:"
+echo "Machine (load average: $(cut -d' ' -f1-3 /proc/loadavg)):"
 echo "- nproc: $(nproc)"
 echo "- CPU: $(lscpu | grep 'Model name' | sed 's/.*: *//' | head -1)"
 echo "- rustc: $(rustc --version 2>/dev/null || echo 'not found')"
