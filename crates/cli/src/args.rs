@@ -16,8 +16,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Exit codes: 0 success, 1 runtime failure (network, HTTP, I/O), 2 invalid input or usage,
 /// 3 compliance failure (variance over threshold, or abandonment over the limit).
 #[derive(Debug, Parser)]
-#[command(name = "cxone-sim", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Start with:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim validate examples/seed_payload.json\n  cxone-sim simulate examples/ratio_scenario.json\n  cxone-sim serve")]
+#[command(
+    name = "cxone-sim",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Start with:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim validate examples/seed_payload.json\n  cxone-sim simulate examples/ratio_scenario.json\n  cxone-sim serve"
+)]
 pub struct Cli {
     /// More log lines on stderr (-v info, -vv debug). `RUST_LOG` overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -33,16 +40,22 @@ pub enum Command {
     /// Run the whole pipeline on one payload: validate, simulate (adjusting the answer rate if
     /// abandonment is over the limit), check the variance against history, notify the workforce
     /// planner, and append an audit line.
-    #[command(after_help = "Examples:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim run --json examples/seed_payload.json | jq .variance_analysis\n  CXONE_BACKEND=cxone cxone-sim run payload.json   # ask a CXone-compatible server\n\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 compliance failure (REJECTED).")]
+    #[command(
+        after_help = "Examples:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim run --json examples/seed_payload.json | jq .variance_analysis\n  CXONE_BACKEND=cxone cxone-sim run payload.json   # ask a CXone-compatible server\n\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 compliance failure (REJECTED)."
+    )]
     Run(RunArgs),
     /// Check a payload file and list every violation with its field path.
     #[command(after_help = "Exit codes: 0 valid, 2 invalid (every violation is listed).")]
     Validate(ValidateArgs),
     /// Run the dialer engine on a payload file or a scenario file and print its metrics.
-    #[command(after_help = "A payload file is what `run` takes (it has `historical_matrix`); a scenario file\ndescribes the engine directly (agents, dialer mode, distributions; see README).\n\nExamples:\n  cxone-sim simulate examples/seed_payload.json\n  cxone-sim simulate --replications 50 --seed 7 examples/ratio_scenario.json --json")]
+    #[command(
+        after_help = "A payload file is what `run` takes (it has `historical_matrix`); a scenario file\ndescribes the engine directly (agents, dialer mode, distributions; see README).\n\nExamples:\n  cxone-sim simulate examples/seed_payload.json\n  cxone-sim simulate --replications 50 --seed 7 examples/ratio_scenario.json --json"
+    )]
     Simulate(SimulateArgs),
     /// Start the CXone-compatible emulator: the seed's HTTP contract, answered by the engine.
-    #[command(after_help = "The development client is dev-client / dev-secret (for local use only).\n\nExample:\n  cxone-sim serve --addr 127.0.0.1:8089\n  curl -s -d grant_type=client_credentials -d client_id=dev-client -d client_secret=dev-secret \\\n       http://127.0.0.1:8089/api/v2/oauth/token")]
+    #[command(
+        after_help = "The development client is dev-client / dev-secret (for local use only).\n\nExample:\n  cxone-sim serve --addr 127.0.0.1:8089\n  curl -s -d grant_type=client_credentials -d client_id=dev-client -d client_secret=dev-secret \\\n       http://127.0.0.1:8089/api/v2/oauth/token"
+    )]
     Serve(ServeArgs),
 }
 
@@ -134,7 +147,12 @@ pub struct ServeArgs {
     #[arg(long, env = "CXONE_EMULATOR_CLIENT_ID", default_value = "dev-client")]
     pub client_id: String,
     /// The registered client's secret.
-    #[arg(long, env = "CXONE_EMULATOR_CLIENT_SECRET", default_value = "dev-secret", hide_default_value = true)]
+    #[arg(
+        long,
+        env = "CXONE_EMULATOR_CLIENT_SECRET",
+        default_value = "dev-secret",
+        hide_default_value = true
+    )]
     pub client_secret: String,
     /// More clients, with their scopes, from a TOML file (`[[client]] id, secret, scopes`).
     #[arg(long)]

@@ -119,7 +119,11 @@ mod tests {
         AuditEntry {
             timestamp: "2026-01-01T00:00:00Z".into(),
             campaign_id: Some(format!("campaign-{run}")),
-            payload_snapshot: Some(PayloadSnapshot { answer_rate: 0.38, agent_efficiency: 0.82, window_minutes: 120 }),
+            payload_snapshot: Some(PayloadSnapshot {
+                answer_rate: 0.38,
+                agent_efficiency: 0.82,
+                window_minutes: 120,
+            }),
             response_status: "COMPLETED".into(),
             latency_ms: 1.5,
             variance_analysis: None,
@@ -155,12 +159,21 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         let mut ids: Vec<String> = text
             .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["run_id"].as_str().unwrap().to_owned())
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["run_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect();
         assert_eq!(ids.len(), threads * per_thread);
         ids.sort();
         ids.dedup();
-        assert_eq!(ids.len(), threads * per_thread, "every line is distinct and present");
+        assert_eq!(
+            ids.len(),
+            threads * per_thread,
+            "every line is distinct and present"
+        );
         assert!(text.ends_with('\n'));
     }
 

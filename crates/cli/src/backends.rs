@@ -37,8 +37,12 @@ impl SimulateBackend for AnyBackend {
 pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
     match args.backend {
         Backend::Local => {
-            let options = emulator::LocalOptions { seed: args.seed, replications: args.replications };
-            let local = emulator::LocalBackend::new(options).map_err(|e| Failure::invalid(anyhow!("{e}")))?;
+            let options = emulator::LocalOptions {
+                seed: args.seed,
+                replications: args.replications,
+            };
+            let local = emulator::LocalBackend::new(options)
+                .map_err(|e| Failure::invalid(anyhow!("{e}")))?;
             Ok(AnyBackend::Local(local))
         }
         Backend::Cxone => {
@@ -53,7 +57,12 @@ pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
                 client_secret: settings.client_secret,
             };
             let tokens = cxone::TokenCache::new(http.clone(), settings.token_url, credentials);
-            let client = cxone::SimulateClient::new(http, settings.base_url, tokens, cxone::RetryPolicy::default());
+            let client = cxone::SimulateClient::new(
+                http,
+                settings.base_url,
+                tokens,
+                cxone::RetryPolicy::default(),
+            );
             Ok(AnyBackend::Cxone(client))
         }
     }
@@ -68,5 +77,9 @@ pub fn failure(error: cxone::Error) -> Failure {
         e if e.status() == Some(400) || e.status() == Some(422) => ExitKind::Invalid,
         _ => ExitKind::Runtime,
     };
-    Failure { kind, error: anyhow::Error::new(error), hint }
+    Failure {
+        kind,
+        error: anyhow::Error::new(error),
+        hint,
+    }
 }

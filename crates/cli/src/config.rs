@@ -50,7 +50,10 @@ impl CxoneSettings {
         let base_url = match var("CXONE_BASE_URL") {
             Some(url) => parse_url("CXONE_BASE_URL", &url)?,
             None => {
-                let org = required("CXONE_ORG_ID", "your CXone organisation id (or CXONE_BASE_URL)")?;
+                let org = required(
+                    "CXONE_ORG_ID",
+                    "your CXone organisation id (or CXONE_BASE_URL)",
+                )?;
                 if !org.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                     return Err(Failure::invalid(anyhow!(
                         "CXONE_ORG_ID {org:?} may contain only letters, digits and '-'"
@@ -66,8 +69,16 @@ impl CxoneSettings {
         check_scheme("CXONE_BASE_URL", &base_url, allow_insecure_http)?;
         check_scheme("CXONE_TOKEN_URL", &token_url, allow_insecure_http)?;
         let client_id = required("CXONE_CLIENT_ID", "the API application's client id")?;
-        let client_secret = SecretString::from(required("CXONE_CLIENT_SECRET", "the API application's client secret")?);
-        Ok(Self { base_url, token_url, client_id, client_secret })
+        let client_secret = SecretString::from(required(
+            "CXONE_CLIENT_SECRET",
+            "the API application's client secret",
+        )?);
+        Ok(Self {
+            base_url,
+            token_url,
+            client_id,
+            client_secret,
+        })
     }
 }
 
@@ -99,7 +110,9 @@ pub fn check_scheme(name: &str, url: &Url, allow_insecure_http: bool) -> Result<
             url.host_str().unwrap_or("?")
         ))
         .hint("use https, or pass --allow-insecure-http if this is a trusted test network")),
-        other => Err(Failure::invalid(anyhow!("{name} has scheme {other:?}; use https"))),
+        other => Err(Failure::invalid(anyhow!(
+            "{name} has scheme {other:?}; use https"
+        ))),
     }
 }
 
@@ -131,6 +144,9 @@ mod tests {
     #[test]
     fn join_keeps_the_base_path() {
         let base = Url::parse("http://127.0.0.1:1/prefix").unwrap();
-        assert_eq!(join(&base, "api/v2/oauth/token").unwrap().as_str(), "http://127.0.0.1:1/prefix/api/v2/oauth/token");
+        assert_eq!(
+            join(&base, "api/v2/oauth/token").unwrap().as_str(),
+            "http://127.0.0.1:1/prefix/api/v2/oauth/token"
+        );
     }
 }

@@ -45,12 +45,20 @@ pub struct Failure {
 impl Failure {
     /// Bad input or usage (exit 2).
     pub fn invalid(error: impl Into<anyhow::Error>) -> Self {
-        Self { kind: ExitKind::Invalid, error: error.into(), hint: None }
+        Self {
+            kind: ExitKind::Invalid,
+            error: error.into(),
+            hint: None,
+        }
     }
 
     /// A runtime failure (exit 1).
     pub fn runtime(error: impl Into<anyhow::Error>) -> Self {
-        Self { kind: ExitKind::Runtime, error: error.into(), hint: None }
+        Self {
+            kind: ExitKind::Runtime,
+            error: error.into(),
+            hint: None,
+        }
     }
 
     /// Adds a hint.

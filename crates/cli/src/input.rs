@@ -21,24 +21,41 @@ pub fn read_text(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| {
         let failure = Failure::invalid(anyhow!("could not read {}: {e}", path.display()));
         match e.kind() {
-            std::io::ErrorKind::NotFound => failure.hint("check the path; `-` reads the payload from stdin"),
+            std::io::ErrorKind::NotFound => {
+                failure.hint("check the path; `-` reads the payload from stdin")
+            }
             _ => failure,
         }
     })
 }
 
 /// Parses JSON into `T`, naming the field path, line and column of the first problem.
-pub fn parse_json<T: DeserializeOwned>(text: &str, what: &str, source: &Path) -> Result<T, Failure> {
+pub fn parse_json<T: DeserializeOwned>(
+    text: &str,
+    what: &str,
+    source: &Path,
+) -> Result<T, Failure> {
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let at = if path == "." { String::new() } else { format!(" at `{path}`") };
-        Failure::invalid(anyhow!("{} is not a valid {what}{at}: {inner}", source_name(source)))
+        let at = if path == "." {
+            String::new()
+        } else {
+            format!(" at `{path}`")
+        };
+        Failure::invalid(anyhow!(
+            "{} is not a valid {what}{at}: {inner}",
+            source_name(source)
+        ))
     })
 }
 
 /// How a source is named in messages.
 pub fn source_name(path: &Path) -> String {
-    if path == Path::new("-") { "stdin".to_owned() } else { path.display().to_string() }
+    if path == Path::new("-") {
+        "stdin".to_owned()
+    } else {
+        path.display().to_string()
+    }
 }

@@ -38,9 +38,15 @@ fn main() -> ExitCode {
     if let Err(failure) = dotenv {
         return failure.report();
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
-        Err(e) => return Failure::runtime(anyhow::anyhow!("could not start the async runtime: {e}")).report(),
+        Err(e) => {
+            return Failure::runtime(anyhow::anyhow!("could not start the async runtime: {e}"))
+                .report();
+        }
     };
     runtime.block_on(async {
         let done = match &cli.command {
@@ -63,5 +69,9 @@ fn init_logging(verbose: u8) {
         _ => "debug",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
 }

@@ -15,7 +15,9 @@ pub const ABANDON_LIMIT: f64 = 0.03;
 /// A table in the house look.
 pub fn table() -> Table {
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
     table
 }
 
@@ -79,9 +81,15 @@ pub fn print_run(result: &RunResult, json: bool) {
         return;
     }
     let mut t = table();
-    t.set_header(vec![Cell::new(format!("run {}", result.status.as_str())), Cell::new("")]);
+    t.set_header(vec![
+        Cell::new(format!("run {}", result.status.as_str())),
+        Cell::new(""),
+    ]);
     let mut row = |k: &str, v: String| {
-        t.add_row(vec![Cell::new(k), Cell::new(v).set_alignment(CellAlignment::Left)]);
+        t.add_row(vec![
+            Cell::new(k),
+            Cell::new(v).set_alignment(CellAlignment::Left),
+        ]);
     };
     row("backend", result.backend.to_owned());
     if let Some(id) = &result.campaign_id {
@@ -90,21 +98,33 @@ pub fn print_run(result: &RunResult, json: bool) {
     if let Some(rate) = result.answer_rate_requested {
         let note = match result.adjustments {
             0 => String::new(),
-            n => format!("  (lowered {n}× by 0.02 to keep abandonment under {})", percent(ABANDON_LIMIT)),
+            n => format!(
+                "  (lowered {n}× by 0.02 to keep abandonment under {})",
+                percent(ABANDON_LIMIT)
+            ),
         };
         row("answer rate requested", format!("{rate:.2}{note}"));
     }
     if let Some(response) = &result.simulation_result {
         let m = &response.metrics;
-        row("answer rate simulated", format!("{:.4}", response.predictive_dialer_settings.answer_rate));
+        row(
+            "answer rate simulated",
+            format!("{:.4}", response.predictive_dialer_settings.answer_rate),
+        );
         let fields: [(&str, &str, fn(f64) -> String); 10] = [
             ("dial attempts", "dials", count),
             ("live answers", "live_answers", count),
             ("connected to an agent", "connected", count),
             ("abandoned", "abandoned", count),
-            ("abandon rate (limit 3 %)", "compliance_abandon_rate", percent),
+            (
+                "abandon rate (limit 3 %)",
+                "compliance_abandon_rate",
+                percent,
+            ),
             ("agent occupancy", "occupancy", percent),
-            ("connects per agent hour", "connects_per_agent_hour", |x| format!("{x:.1}")),
+            ("connects per agent hour", "connects_per_agent_hour", |x| {
+                format!("{x:.1}")
+            }),
             ("mean wait for an agent", "mean_wait_seconds", seconds),
             ("90th percentile wait", "p90_wait_seconds", seconds),
             ("peak lines in use", "peak_lines", count),
@@ -117,10 +137,16 @@ pub fn print_run(result: &RunResult, json: bool) {
         row("predicted accuracy", percent(response.predicted_accuracy));
     }
     if let Some(v) = &result.variance_analysis {
-        row("historical mean answer rate", format!("{:.4}", v.historical_mean_rate));
+        row(
+            "historical mean answer rate",
+            format!("{:.4}", v.historical_mean_rate),
+        );
         row(
             "variance vs history",
-            format!("{:.4} (threshold {}) {}", v.variance, v.compliance_threshold, v.variance_status),
+            format!(
+                "{:.4} (threshold {}) {}",
+                v.variance, v.compliance_threshold, v.variance_status
+            ),
         );
     }
     if result.attempts > 0 {
@@ -128,8 +154,15 @@ pub fn print_run(result: &RunResult, json: bool) {
     }
     row("latency", format!("{:.1} ms", result.latency_ms));
     if let Some(w) = &result.webhook {
-        let detail = w.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
-        row("workforce planner", format!("{} after {} attempt(s){detail}", w.status, w.attempts));
+        let detail = w
+            .error
+            .as_deref()
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default();
+        row(
+            "workforce planner",
+            format!("{} after {} attempt(s){detail}", w.status, w.attempts),
+        );
     }
     row("run id", result.run_id.clone());
     println!("{t}");
@@ -145,12 +178,18 @@ mod tests {
         assert_eq!(metric_mean(&m, "a"), Some(0.5));
         assert_eq!(metric_mean(&m, "b"), Some(3.0));
         assert_eq!(metric_mean(&m, "c"), None);
-        assert_eq!(with_ci(&m, "a", percent).unwrap(), "50.00 %  (40.00 % – 60.00 %)");
+        assert_eq!(
+            with_ci(&m, "a", percent).unwrap(),
+            "50.00 %  (40.00 % – 60.00 %)"
+        );
     }
 
     #[test]
     fn violations_are_all_listed() {
-        let v = vec![Violation::new("a", "bad"), Violation::new("b[1].c", "worse")];
+        let v = vec![
+            Violation::new("a", "bad"),
+            Violation::new("b[1].c", "worse"),
+        ];
         let f = violations_failure("p.json", &v);
         let text = f.to_string();
         assert!(text.contains("p.json has 2 problems"));

@@ -86,7 +86,10 @@ impl RunResult {
     fn audit_entry(&self) -> AuditEntry {
         let response = self.simulation_result.as_ref();
         AuditEntry {
-            timestamp: jiff::Timestamp::now().round(jiff::Unit::Millisecond).unwrap_or_else(|_| jiff::Timestamp::now()).to_string(),
+            timestamp: jiff::Timestamp::now()
+                .round(jiff::Unit::Millisecond)
+                .unwrap_or_else(|_| jiff::Timestamp::now())
+                .to_string(),
             campaign_id: self.campaign_id.clone(),
             payload_snapshot: self.snapshot.clone(),
             response_status: response.map_or_else(|| "UNKNOWN".to_owned(), |r| r.status.clone()),
@@ -136,14 +139,19 @@ pub async fn run(args: &RunArgs) -> ExitCode {
 
 async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure> {
     if args.backend == Backend::Cxone && (args.seed.is_some() || args.replications.is_some()) {
-        return Err(Failure::invalid(anyhow!("--seed and --replications apply to the local backend only"))
-            .hint("drop them, or use --backend local"));
+        return Err(Failure::invalid(anyhow!(
+            "--seed and --replications apply to the local backend only"
+        ))
+        .hint("drop them, or use --backend local"));
     }
     let (text, source) = match &args.payload {
         Some(path) => (input::read_text(path)?, path.clone()),
         None => {
             tracing::info!("no payload given: using the built-in seed example");
-            (SEED_EXAMPLE.to_owned(), std::path::PathBuf::from("examples/seed_payload.json"))
+            (
+                SEED_EXAMPLE.to_owned(),
+                std::path::PathBuf::from("examples/seed_payload.json"),
+            )
         }
     };
     let mut payload: Payload = input::parse_json(&text, "payload", &source)?;
@@ -156,18 +164,29 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
         agent_efficiency: payload.agent_efficiency,
         window_minutes: payload.max_simulation_window_minutes,
     });
-    payload
-        .validate()
-        .map_err(|violations| output::violations_failure(&input::source_name(&source), &violations))?;
+    payload.validate().map_err(|violations| {
+        output::violations_failure(&input::source_name(&source), &violations)
+    })?;
     let webhook = webhook_from_env(args)?;
     let backend = backends::build(args)?;
 
     let request = SimulateRequest::from_payload(&payload);
     let started = Instant::now();
-    let simulated = simulate(&backend, &payload.campaign_id, &request, args.max_adjustments).await;
+    let simulated = simulate(
+        &backend,
+        &payload.campaign_id,
+        &request,
+        args.max_adjustments,
+    )
+    .await;
     result.latency_ms = round2(started.elapsed().as_secs_f64() * 1000.0);
     let simulated = simulated.map_err(|e| {
-        if let cxone::Error::AdjustmentsExhausted { adjustments, last_answer_rate, .. } = &e {
+        if let cxone::Error::AdjustmentsExhausted {
+            adjustments,
+            last_answer_rate,
+            ..
+        } = &e
+        {
             result.adjustments = *adjustments;
             result.answer_rate_requested = Some(*last_answer_rate);
         }
@@ -179,12 +198,18 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
     let simulated_rate = simulated.response.predictive_dialer_settings.answer_rate;
     result.simulation_result = Some(simulated.response);
 
-    let analysis = cxone::variance::analyse(simulated_rate, &payload.historical_matrix, payload.compliance_threshold_variance)
-        .map_err(|e| Failure::invalid(anyhow!("the variance check cannot run: {e}")))?;
+    let analysis = cxone::variance::analyse(
+        simulated_rate,
+        &payload.historical_matrix,
+        payload.compliance_threshold_variance,
+    )
+    .map_err(|e| Failure::invalid(anyhow!("the variance check cannot run: {e}")))?;
     let compliant = analysis.is_compliant;
     result.variance_analysis = Some(analysis);
     if !compliant {
-        let Some(a) = &result.variance_analysis else { unreachable!("set just above") };
+        let Some(a) = &result.variance_analysis else {
+            unreachable!("set just above")
+        };
         return Err(Failure {
             kind: ExitKind::Compliance,
             error: anyhow!(
@@ -199,7 +224,11 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
     if let (Some(webhook), Some(analysis)) = (webhook, &result.variance_analysis) {
         let http = reqwest::Client::new();
         let now = jiff::Timestamp::now().as_second();
-        result.webhook = Some(webhook.deliver(&http, &payload.campaign_id, analysis, now).await);
+        result.webhook = Some(
+            webhook
+                .deliver(&http, &payload.campaign_id, analysis, now)
+                .await,
+        );
     }
     Ok(())
 }
@@ -214,7 +243,11 @@ async fn simulate(
 }
 
 fn webhook_from_env(args: &RunArgs) -> Result<Option<Webhook>, Failure> {
-    let Some(url) = args.callback_url.as_deref().filter(|u| !u.trim().is_empty()) else {
+    let Some(url) = args
+        .callback_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+    else {
         return Ok(None);
     };
     let url = config::parse_url("WORKFORCE_CALLBACK_URL", url)?;

@@ -13,11 +13,16 @@ use crate::input;
 /// Builds the configuration, binds, serves, and shuts down gracefully on a signal.
 pub async fn run(args: &ServeArgs) -> Outcome {
     let config = config_from(args)?;
-    let listener = tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| {
-        Failure::runtime(anyhow!("could not listen on {}: {e}", args.addr))
-            .hint("choose another address with --addr (for example 127.0.0.1:0 for any free port)")
-    })?;
-    let local = listener.local_addr().map_err(|e| Failure::runtime(anyhow!("{e}")))?;
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .map_err(|e| {
+            Failure::runtime(anyhow!("could not listen on {}: {e}", args.addr)).hint(
+                "choose another address with --addr (for example 127.0.0.1:0 for any free port)",
+            )
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Failure::runtime(anyhow!("{e}")))?;
     if args.client_id == emulator::DEV_CLIENT_ID && args.clients.is_none() {
         eprintln!(
             "warning: the development client {} / {} is registered; it is for local use only",
@@ -38,15 +43,23 @@ pub async fn run(args: &ServeArgs) -> Outcome {
 
 fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
     if !(0.0..=1.0).contains(&args.fault_rate) {
-        return Err(Failure::invalid(anyhow!("--fault-rate is {}; it must be between 0 and 1", args.fault_rate)));
+        return Err(Failure::invalid(anyhow!(
+            "--fault-rate is {}; it must be between 0 and 1",
+            args.fault_rate
+        )));
     }
     if args.token_ttl_seconds == 0 {
-        return Err(Failure::invalid(anyhow!("--token-ttl-seconds must be at least 1")));
+        return Err(Failure::invalid(anyhow!(
+            "--token-ttl-seconds must be at least 1"
+        )));
     }
     let mut clients = vec![RegisteredClient {
         id: args.client_id.clone(),
         secret: SecretString::from(args.client_secret.clone()),
-        scopes: vec![cxone::token::SCOPE_VIEW.to_owned(), cxone::token::SCOPE_EDIT.to_owned()],
+        scopes: vec![
+            cxone::token::SCOPE_VIEW.to_owned(),
+            cxone::token::SCOPE_EDIT.to_owned(),
+        ],
     }];
     if let Some(path) = &args.clients {
         let text = input::read_text(path)?;
@@ -58,7 +71,8 @@ fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
     Ok(EmulatorConfig {
         clients,
         token_ttl: Duration::from_secs(args.token_ttl_seconds),
-        rate_limit_per_second: (args.rate_limit_per_second > 0).then_some(args.rate_limit_per_second),
+        rate_limit_per_second: (args.rate_limit_per_second > 0)
+            .then_some(args.rate_limit_per_second),
         fault_rate: args.fault_rate,
         fault_seed: args.fault_seed,
         ..EmulatorConfig::default()

@@ -53,16 +53,17 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
     if let Some(replications) = args.replications {
         scenario.replications = replications;
     }
-    scenario
-        .validate()
-        .map_err(|violations| {
-            let list: Vec<cxone::Violation> =
-                violations.into_iter().map(|v| cxone::Violation::new(v.path, v.message)).collect();
-            output::violations_failure(&source, &list)
-        })?;
+    scenario.validate().map_err(|violations| {
+        let list: Vec<cxone::Violation> = violations
+            .into_iter()
+            .map(|v| cxone::Violation::new(v.path, v.message))
+            .collect();
+        output::violations_failure(&source, &list)
+    })?;
 
     let report = run_with_progress(scenario).await?;
-    let value = serde_json::to_value(&report).map_err(|e| Failure::runtime(anyhow!("could not encode the report: {e}")))?;
+    let value = serde_json::to_value(&report)
+        .map_err(|e| Failure::runtime(anyhow!("could not encode the report: {e}")))?;
     if args.json {
         println!("{value:#}");
     } else {
@@ -73,9 +74,9 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
 
 fn scenario_from_payload(text: &str, args: &SimulateArgs) -> Result<Scenario, Failure> {
     let payload: Payload = input::parse_json(text, "payload", &args.file)?;
-    payload
-        .validate()
-        .map_err(|violations| output::violations_failure(&input::source_name(&args.file), &violations))?;
+    payload.validate().map_err(|violations| {
+        output::violations_failure(&input::source_name(&args.file), &violations)
+    })?;
     let request = SimulateRequest::from_payload(&payload);
     emulator::scenario_for_request(&request, &payload.campaign_id)
         .map_err(|failure| Failure::invalid(anyhow!("{}", failure.detail)))
@@ -84,10 +85,15 @@ fn scenario_from_payload(text: &str, args: &SimulateArgs) -> Result<Scenario, Fa
 /// Runs the engine off the async runtime; a bar appears on stderr if the run takes over a second
 /// (and stderr is a terminal).
 async fn run_with_progress(scenario: Scenario) -> Result<dialer::Report, Failure> {
-    let bar = ProgressBar::with_draw_target(Some(u64::from(scenario.replications)), ProgressDrawTarget::hidden());
+    let bar = ProgressBar::with_draw_target(
+        Some(u64::from(scenario.replications)),
+        ProgressDrawTarget::hidden(),
+    );
     bar.set_style(
-        ProgressStyle::with_template("{spinner} simulating {pos}/{len} replications [{elapsed_precise}] {wide_bar}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} simulating {pos}/{len} replications [{elapsed_precise}] {wide_bar}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
     let worker_bar = bar.clone();
@@ -112,9 +118,17 @@ const COLUMNS: [(&str, &str, fn(f64) -> String); 12] = [
     ("connected", "connected", count),
     ("abandoned", "abandoned", count),
     ("late (> 2 s)", "late", count),
-    ("abandon rate (limit 3 %)", "compliance_abandon_rate", percent),
+    (
+        "abandon rate (limit 3 %)",
+        "compliance_abandon_rate",
+        percent,
+    ),
     ("occupancy", "occupancy", percent),
-    ("connects per agent hour", "connects_per_agent_hour", one_decimal),
+    (
+        "connects per agent hour",
+        "connects_per_agent_hour",
+        one_decimal,
+    ),
     ("mean wait", "mean_wait_seconds", seconds),
     ("90th percentile wait", "p90_wait_seconds", seconds),
     ("peak lines", "peak_lines", count),
@@ -133,10 +147,20 @@ fn print_report(report: &Value) {
     let mut t = output::table();
     t.set_header(vec!["metric", "mean", "95 % interval"]);
     for (label, name, format) in COLUMNS {
-        let Some(mean) = output::metric_mean(metrics, name) else { continue };
-        let ci = metrics[name]["ci95"].as_array().and_then(|ci| Some((ci.first()?.as_f64()?, ci.get(1)?.as_f64()?)));
-        let interval = ci.map(|(lo, hi)| format!("{} – {}", format(lo), format(hi))).unwrap_or_default();
-        t.add_row(vec![Cell::new(label), Cell::new(format(mean)), Cell::new(interval)]);
+        let Some(mean) = output::metric_mean(metrics, name) else {
+            continue;
+        };
+        let ci = metrics[name]["ci95"]
+            .as_array()
+            .and_then(|ci| Some((ci.first()?.as_f64()?, ci.get(1)?.as_f64()?)));
+        let interval = ci
+            .map(|(lo, hi)| format!("{} – {}", format(lo), format(hi)))
+            .unwrap_or_default();
+        t.add_row(vec![
+            Cell::new(label),
+            Cell::new(format(mean)),
+            Cell::new(interval),
+        ]);
     }
     println!(
         "{} replications, seed {}",
@@ -144,12 +168,24 @@ fn print_report(report: &Value) {
         report["seed"].as_u64().unwrap_or(0)
     );
     println!("{t}");
-    let Some(buckets) = report["buckets"].as_array().filter(|b| b.len() > 1) else { return };
+    let Some(buckets) = report["buckets"].as_array().filter(|b| b.len() > 1) else {
+        return;
+    };
     let mut t = output::table();
-    t.set_header(vec!["bucket", "minutes", "dials", "live answers", "answer rate", "abandon rate", "occupancy"]);
+    t.set_header(vec![
+        "bucket",
+        "minutes",
+        "dials",
+        "live answers",
+        "answer rate",
+        "abandon rate",
+        "occupancy",
+    ]);
     for (i, b) in buckets.iter().enumerate() {
         let m = &b["metrics"];
-        let get = |name: &str, format: fn(f64) -> String| output::metric_mean(m, name).map(format).unwrap_or_default();
+        let get = |name: &str, format: fn(f64) -> String| {
+            output::metric_mean(m, name).map(format).unwrap_or_default()
+        };
         let span = match (b["start_minute"].as_f64(), b["end_minute"].as_f64()) {
             (Some(s), Some(e)) => format!("{s:.0}–{e:.0}"),
             _ => String::new(),

@@ -28,10 +28,20 @@ pub fn run(args: &ValidateArgs) -> Outcome {
     }
     let violations = payload.validate().err().unwrap_or_default();
     if args.json {
-        let list: Vec<_> = violations.iter().map(|v| json!({"path": v.path, "message": v.message})).collect();
-        println!("{:#}", json!({"valid": violations.is_empty(), "violations": list}));
+        let list: Vec<_> = violations
+            .iter()
+            .map(|v| json!({"path": v.path, "message": v.message}))
+            .collect();
+        println!(
+            "{:#}",
+            json!({"valid": violations.is_empty(), "violations": list})
+        );
     } else if violations.is_empty() {
         println!("{source} is valid");
     }
-    if violations.is_empty() { Ok(()) } else { Err(output::violations_failure(&source, &violations)) }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(output::violations_failure(&source, &violations))
+    }
 }

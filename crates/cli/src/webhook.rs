@@ -92,7 +92,11 @@ impl Webhook {
             let request = self.request(http, &body, &message_id, now_unix);
             match request.send().await {
                 Ok(resp) if resp.status().is_success() => {
-                    tracing::info!(attempt, status = resp.status().as_u16(), "workforce planner notified");
+                    tracing::info!(
+                        attempt,
+                        status = resp.status().as_u16(),
+                        "workforce planner notified"
+                    );
                     return WebhookRecord {
                         status: "delivered",
                         attempts: attempt,
@@ -107,7 +111,8 @@ impl Webhook {
                     tracing::warn!(attempt, %error, "workforce planner notification failed");
                     last = failed(attempt, Some(status.as_u16()), error);
                     // A 4xx other than 408/429 will not change on retry.
-                    if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+                    if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429
+                    {
                         break;
                     }
                 }
@@ -126,7 +131,13 @@ impl Webhook {
         last
     }
 
-    fn request(&self, http: &reqwest::Client, body: &[u8], message_id: &str, now_unix: i64) -> reqwest::RequestBuilder {
+    fn request(
+        &self,
+        http: &reqwest::Client,
+        body: &[u8],
+        message_id: &str,
+        now_unix: i64,
+    ) -> reqwest::RequestBuilder {
         let mut request = http
             .post(self.url.clone())
             .timeout(self.timeout)
@@ -140,7 +151,8 @@ impl Webhook {
                 .header("webhook-signature", format!("v1,{signature}"));
         }
         if let Some(bearer) = &self.bearer
-            && let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", bearer.expose_secret()))
+            && let Ok(mut value) =
+                HeaderValue::from_str(&format!("Bearer {}", bearer.expose_secret()))
         {
             value.set_sensitive(true);
             request = request.header(AUTHORIZATION, value);
@@ -150,7 +162,12 @@ impl Webhook {
 }
 
 fn failed(attempts: u32, http_status: Option<u16>, error: String) -> WebhookRecord {
-    WebhookRecord { status: "failed", attempts, http_status, error: Some(error) }
+    WebhookRecord {
+        status: "failed",
+        attempts,
+        http_status,
+        error: Some(error),
+    }
 }
 
 fn truncate(text: &str, max: usize) -> &str {
@@ -191,13 +208,23 @@ mod tests {
         // The example of the Standard Webhooks specification.
         let secret = SecretString::from("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         let body = br#"{"test": 2432232314}"#;
-        let sig = sign(&key_bytes(&secret), "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body);
+        let sig = sign(
+            &key_bytes(&secret),
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            body,
+        );
         assert_eq!(sig, "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
     #[test]
     fn raw_secrets_are_used_as_bytes() {
-        let a = sign(&key_bytes(&SecretString::from("plain-secret")), "m", 1, b"{}");
+        let a = sign(
+            &key_bytes(&SecretString::from("plain-secret")),
+            "m",
+            1,
+            b"{}",
+        );
         let b = sign(b"plain-secret", "m", 1, b"{}");
         assert_eq!(a, b);
     }

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 /// The repository's examples folder.
 pub fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
 }
 
 /// A scratch directory the binary runs in, so no `.env` or audit log leaks between tests.
@@ -18,7 +20,10 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap(), envs: Vec::new() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            envs: Vec::new(),
+        }
     }
 
     pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
@@ -56,13 +61,18 @@ impl Sandbox {
 
     /// Runs `cxone-sim ARGS` without blocking the async runtime (servers in the test keep serving).
     pub async fn run_async(&self, args: &[&str]) -> Output {
-        tokio::process::Command::from(self.command(args)).output().await.unwrap()
+        tokio::process::Command::from(self.command(args))
+            .output()
+            .await
+            .unwrap()
     }
 
     /// The audit log's lines, parsed.
     pub fn audit_lines(&self) -> Vec<Value> {
         let text = std::fs::read_to_string(self.path("simulation_audit.log")).unwrap_or_default();
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
     }
 }
 
@@ -75,5 +85,11 @@ pub fn stderr(out: &Output) -> String {
 }
 
 pub fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\nstderr: {}", stdout(out), stderr(out)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            stdout(out),
+            stderr(out)
+        )
+    })
 }

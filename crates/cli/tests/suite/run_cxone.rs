@@ -47,7 +47,10 @@ fn sandbox(server: &MockServer) -> Sandbox {
 }
 
 fn simulate_requests(requests: &[Request]) -> Vec<&Request> {
-    requests.iter().filter(|r| r.url.path().ends_with("/simulate")).collect()
+    requests
+        .iter()
+        .filter(|r| r.url.path().ends_with("/simulate"))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -59,16 +62,25 @@ async fn variance_failure_exits_3_sends_no_webhook_and_is_audited() {
         .mount(&server)
         .await;
     let planner = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).expect(0).mount(&planner).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(0)
+        .mount(&planner)
+        .await;
     let sb = sandbox(&server).env("WORKFORCE_CALLBACK_URL", format!("{}/hook", planner.uri()));
     let payload = example("seed_payload.json");
-    let out = sb.run_async(&["run", "--json", payload.to_str().unwrap()]).await;
+    let out = sb
+        .run_async(&["run", "--json", payload.to_str().unwrap()])
+        .await;
 
     assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
     let result = json(&out);
     assert_eq!(result["status"], "REJECTED");
     assert_eq!(result["variance_analysis"]["variance_status"], "FAIL");
-    assert_eq!(result["simulation_result"]["serverExtra"], "kept", "unknown response fields are kept");
+    assert_eq!(
+        result["simulation_result"]["serverExtra"], "kept",
+        "unknown response fields are kept"
+    );
     let audit = sb.audit_lines();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0]["outcome"], "REJECTED");
@@ -86,12 +98,19 @@ async fn compliant_run_notifies_the_planner_with_a_valid_signature_and_leaks_no_
         .mount(&server)
         .await;
     let planner = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/hook")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&planner).await;
+    Mock::given(method("POST"))
+        .and(path("/hook"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&planner)
+        .await;
     let sb = sandbox(&server)
         .env("WORKFORCE_CALLBACK_URL", format!("{}/hook", planner.uri()))
         .env("WORKFORCE_CALLBACK_SECRET", WEBHOOK_SECRET);
     let payload = example("seed_payload.json");
-    let out = sb.run_async(&["-vv", "run", "--json", payload.to_str().unwrap()]).await;
+    let out = sb
+        .run_async(&["-vv", "run", "--json", payload.to_str().unwrap()])
+        .await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let result = json(&out);
     assert_eq!(result["status"], "SUCCESS");
@@ -107,18 +126,33 @@ async fn compliant_run_notifies_the_planner_with_a_valid_signature_and_leaks_no_
     assert_eq!(body["varianceAnalysis"]["variance_status"], "PASS");
     assert!(body["timestamp"].as_i64().unwrap() > 1_700_000_000);
     let header = |name: &str| hook.headers.get(name).unwrap().to_str().unwrap().to_owned();
-    let (id, ts, sig) = (header("webhook-id"), header("webhook-timestamp"), header("webhook-signature"));
+    let (id, ts, sig) = (
+        header("webhook-id"),
+        header("webhook-timestamp"),
+        header("webhook-signature"),
+    );
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(WEBHOOK_SECRET.as_bytes()).unwrap();
     mac.update(format!("{id}.{ts}.").as_bytes());
     mac.update(&hook.body);
     let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
     assert_eq!(sig, format!("v1,{expected}"));
-    assert!(hook.headers.get("authorization").is_none(), "the CXone token is never forwarded to the planner");
+    assert!(
+        hook.headers.get("authorization").is_none(),
+        "the CXone token is never forwarded to the planner"
+    );
 
     // Secrets appear nowhere: stdout, stderr (debug logs on), the audit log, the webhook.
     let audit = std::fs::read_to_string(sb.path("simulation_audit.log")).unwrap();
-    for text in [stdout(&out), stderr(&out), audit, String::from_utf8_lossy(&hook.body).into_owned()] {
-        assert!(!text.contains(CLIENT_SECRET), "client secret leaked: {text}");
+    for text in [
+        stdout(&out),
+        stderr(&out),
+        audit,
+        String::from_utf8_lossy(&hook.body).into_owned(),
+    ] {
+        assert!(
+            !text.contains(CLIENT_SECRET),
+            "client secret leaked: {text}"
+        );
         assert!(!text.contains(TOKEN), "token leaked: {text}");
     }
     planner.verify().await;
@@ -142,7 +176,9 @@ async fn probability_adjustment_retries_at_a_lower_answer_rate() {
         .await;
     let sb = sandbox(&server);
     let payload = example("seed_payload.json");
-    let out = sb.run_async(&["run", "--json", payload.to_str().unwrap()]).await;
+    let out = sb
+        .run_async(&["run", "--json", payload.to_str().unwrap()])
+        .await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let result = json(&out);
     assert_eq!(result["adjustments"], 1);
@@ -152,10 +188,21 @@ async fn probability_adjustment_retries_at_a_lower_answer_rate() {
         .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["predictiveDialerSettings"]["answerRate"].as_f64().unwrap())
         .collect();
     assert_eq!(rates.len(), 2);
-    assert!((rates[0] - 0.38).abs() < 1e-12 && (rates[1] - 0.36).abs() < 1e-12, "{rates:?}");
+    assert!(
+        (rates[0] - 0.38).abs() < 1e-12 && (rates[1] - 0.36).abs() < 1e-12,
+        "{rates:?}"
+    );
 
     // With no adjustments allowed, the same server rejects the run: exit 3.
-    let out = sb.run_async(&["run", "--json", "--max-adjustments", "0", payload.to_str().unwrap()]).await;
+    let out = sb
+        .run_async(&[
+            "run",
+            "--json",
+            "--max-adjustments",
+            "0",
+            payload.to_str().unwrap(),
+        ])
+        .await;
     assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
     assert_eq!(json(&out)["status"], "REJECTED");
 }
@@ -165,7 +212,11 @@ async fn constant_429_gives_up_after_three_retries_with_exit_1() {
     let server = cxone_server().await;
     Mock::given(method("POST"))
         .and(path_regex("/simulate$"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0").set_body_json(json!({"detail": "slow down"})))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "0")
+                .set_body_json(json!({"detail": "slow down"})),
+        )
         .mount(&server)
         .await;
     let sb = sandbox(&server);
@@ -174,9 +225,19 @@ async fn constant_429_gives_up_after_three_retries_with_exit_1() {
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     assert!(stderr(&out).contains("429"), "{}", stderr(&out));
     let sent = server.received_requests().await.unwrap();
-    assert_eq!(simulate_requests(&sent).len(), 4, "one request and three retries");
-    let keys: Vec<_> = simulate_requests(&sent).iter().map(|r| r.headers.get("idempotency-key").unwrap().clone()).collect();
-    assert!(keys.windows(2).all(|w| w[0] == w[1]), "every attempt carries the same Idempotency-Key");
+    assert_eq!(
+        simulate_requests(&sent).len(),
+        4,
+        "one request and three retries"
+    );
+    let keys: Vec<_> = simulate_requests(&sent)
+        .iter()
+        .map(|r| r.headers.get("idempotency-key").unwrap().clone())
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] == w[1]),
+        "every attempt carries the same Idempotency-Key"
+    );
     let audit = sb.audit_lines();
     assert_eq!(audit[0]["outcome"], "FAILED");
 }
@@ -186,7 +247,9 @@ async fn bad_client_secret_says_to_check_the_credentials() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/v2/oauth/token"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client", "error_description": "client authentication failed"})))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({"error": "invalid_client", "error_description": "client authentication failed"}),
+        ))
         .mount(&server)
         .await;
     let sb = sandbox(&server);
@@ -194,7 +257,10 @@ async fn bad_client_secret_says_to_check_the_credentials() {
     let out = sb.run_async(&["run", payload.to_str().unwrap()]).await;
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("CXONE_CLIENT_ID") && err.contains("CXONE_CLIENT_SECRET"), "{err}");
+    assert!(
+        err.contains("CXONE_CLIENT_ID") && err.contains("CXONE_CLIENT_SECRET"),
+        "{err}"
+    );
     assert!(!err.contains(CLIENT_SECRET));
 }
 
@@ -210,16 +276,26 @@ async fn forbidden_names_the_missing_scope() {
     let payload = example("seed_payload.json");
     let out = sb.run_async(&["run", payload.to_str().unwrap()]).await;
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("outbound:campaign:edit"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("outbound:campaign:edit"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn missing_credentials_are_named_and_exit_2() {
-    let sb = Sandbox::new().env("CXONE_BACKEND", "cxone").env("CXONE_BASE_URL", "http://127.0.0.1:9");
+    let sb = Sandbox::new()
+        .env("CXONE_BACKEND", "cxone")
+        .env("CXONE_BASE_URL", "http://127.0.0.1:9");
     let out = sb.run(&["run", example("seed_payload.json").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("CXONE_CLIENT_ID"), "{}", stderr(&out));
-    assert_eq!(sb.audit_lines()[0]["outcome"], "FAILED", "a failed run is still audited");
+    assert_eq!(
+        sb.audit_lines()[0]["outcome"],
+        "FAILED",
+        "a failed run is still audited"
+    );
 }
 
 #[test]
@@ -231,13 +307,20 @@ fn plain_http_to_a_remote_host_is_refused() {
         .env("CXONE_CLIENT_SECRET", "secret");
     let out = sb.run(&["run", example("seed_payload.json").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--allow-insecure-http"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--allow-insecure-http"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn dotenv_in_the_working_directory_is_read() {
     let sb = Sandbox::new();
-    sb.write(".env", "CXONE_BACKEND=cxone\nCXONE_BASE_URL=http://127.0.0.1:9\n");
+    sb.write(
+        ".env",
+        "CXONE_BACKEND=cxone\nCXONE_BASE_URL=http://127.0.0.1:9\n",
+    );
     let out = sb.run(&["run", example("seed_payload.json").to_str().unwrap()]);
     // The .env chose the cxone backend, which then asks for credentials.
     assert_eq!(out.status.code(), Some(2));

@@ -14,15 +14,22 @@ fn run_without_a_payload_uses_the_seed_example_and_succeeds() {
     assert_eq!(result["backend"], "local");
     let response = &result["simulation_result"];
     assert_eq!(response["status"], "COMPLETED");
-    let rate = response["predictiveDialerSettings"]["answerRate"].as_f64().unwrap();
+    let rate = response["predictiveDialerSettings"]["answerRate"]
+        .as_f64()
+        .unwrap();
     assert!((0.30..0.46).contains(&rate), "simulated answer rate {rate}");
-    let abandon = response["metrics"]["compliance_abandon_rate"]["mean"].as_f64().unwrap();
+    let abandon = response["metrics"]["compliance_abandon_rate"]["mean"]
+        .as_f64()
+        .unwrap();
     assert!(abandon <= 0.03, "compliance abandon rate {abandon}");
     assert_eq!(result["variance_analysis"]["variance_status"], "PASS");
     let audit = sb.audit_lines();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0]["outcome"], "SUCCESS");
-    assert_eq!(audit[0]["campaign_id"], "12345678-1234-1234-1234-123456789012");
+    assert_eq!(
+        audit[0]["campaign_id"],
+        "12345678-1234-1234-1234-123456789012"
+    );
     assert_eq!(audit[0]["payload_snapshot"]["window_minutes"], 120);
 }
 
@@ -49,7 +56,13 @@ fn the_table_names_the_key_figures() {
     let out = sb.run(&["run", example("seed_payload.json").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let table = stdout(&out);
-    for label in ["run SUCCESS", "answer rate simulated", "abandon rate (limit 3 %)", "agent occupancy", "variance vs history"] {
+    for label in [
+        "run SUCCESS",
+        "answer rate simulated",
+        "abandon rate (limit 3 %)",
+        "agent occupancy",
+        "variance vs history",
+    ] {
         assert!(table.contains(label), "{label} missing from:\n{table}");
     }
 }
@@ -71,7 +84,10 @@ fn concurrent_runs_share_the_audit_log_without_losing_a_line() {
     }
     let lines = sb.audit_lines();
     assert_eq!(lines.len(), 12);
-    let mut ids: Vec<&str> = lines.iter().map(|l| l["run_id"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> = lines
+        .iter()
+        .map(|l| l["run_id"].as_str().unwrap())
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 12);
@@ -91,20 +107,38 @@ fn an_unwritable_audit_log_fails_the_run_but_still_prints_the_result() {
 #[test]
 fn simulate_a_scenario_file_as_json() {
     let sb = Sandbox::new();
-    let out = sb.run(&["simulate", "--json", "--replications", "3", example("ratio_scenario.json").to_str().unwrap()]);
+    let out = sb.run(&[
+        "simulate",
+        "--json",
+        "--replications",
+        "3",
+        example("ratio_scenario.json").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let report = json(&out);
     assert_eq!(report["replications"], 3);
     assert_eq!(report["seed"], 42);
     let abandon = &report["metrics"]["abandon_rate"];
-    let (lo, mean, hi) = (abandon["ci95"][0].as_f64().unwrap(), abandon["mean"].as_f64().unwrap(), abandon["ci95"][1].as_f64().unwrap());
-    assert!(lo <= mean && mean <= hi && mean > 0.0 && mean < 0.1, "{abandon}");
+    let (lo, mean, hi) = (
+        abandon["ci95"][0].as_f64().unwrap(),
+        abandon["mean"].as_f64().unwrap(),
+        abandon["ci95"][1].as_f64().unwrap(),
+    );
+    assert!(
+        lo <= mean && mean <= hi && mean > 0.0 && mean < 0.1,
+        "{abandon}"
+    );
 }
 
 #[test]
 fn simulate_a_payload_prints_per_bucket_tables() {
     let sb = Sandbox::new();
-    let out = sb.run(&["simulate", "--replications", "4", example("seed_payload.json").to_str().unwrap()]);
+    let out = sb.run(&[
+        "simulate",
+        "--replications",
+        "4",
+        example("seed_payload.json").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("4 replications"), "{text}");
@@ -127,12 +161,25 @@ fn simulate_rejects_bad_scenarios_with_every_path() {
         assert!(err.contains(path), "{path} missing from {err}");
     }
 
-    let out = sb.run(&["simulate", "--replications", "20000", example("ratio_scenario.json").to_str().unwrap()]);
+    let out = sb.run(&[
+        "simulate",
+        "--replications",
+        "20000",
+        example("ratio_scenario.json").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("10000") || stderr(&out).contains("10 000"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("10000") || stderr(&out).contains("10 000"),
+        "{}",
+        stderr(&out)
+    );
 
     let file = sb.write("neither.json", r#"{"hello": 1}"#);
     let out = sb.run(&["simulate", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("neither a payload"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("neither a payload"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -5,7 +5,10 @@ use crate::common::{Sandbox, example, json, stderr, stdout};
 #[test]
 fn eight_mistakes_are_all_named_with_exit_2() {
     let sb = Sandbox::new();
-    let out = sb.run(&["validate", example("invalid_payload.json").to_str().unwrap()]);
+    let out = sb.run(&[
+        "validate",
+        example("invalid_payload.json").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     for field in [
@@ -19,14 +22,21 @@ fn eight_mistakes_are_all_named_with_exit_2() {
         "historical_matrix[1].time_bucket",
         "historical_matrix[2].avg_talk_time_seconds",
     ] {
-        assert!(err.contains(&format!("{field}:")), "{field} missing from:\n{err}");
+        assert!(
+            err.contains(&format!("{field}:")),
+            "{field} missing from:\n{err}"
+        );
     }
 }
 
 #[test]
 fn json_verdict_lists_paths() {
     let sb = Sandbox::new();
-    let out = sb.run(&["validate", "--json", example("invalid_payload.json").to_str().unwrap()]);
+    let out = sb.run(&[
+        "validate",
+        "--json",
+        example("invalid_payload.json").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let v = json(&out);
     assert_eq!(v["valid"], false);
@@ -44,7 +54,9 @@ fn the_seed_example_is_valid() {
 #[test]
 fn unknown_fields_and_broken_json_are_named() {
     let sb = Sandbox::new();
-    let text = std::fs::read_to_string(example("seed_payload.json")).unwrap().replace("\"answer_rate\"", "\"answer_rat\"");
+    let text = std::fs::read_to_string(example("seed_payload.json"))
+        .unwrap()
+        .replace("\"answer_rate\"", "\"answer_rat\"");
     let file = sb.write("typo.json", &text);
     let out = sb.run(&["validate", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
