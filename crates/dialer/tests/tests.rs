@@ -3,6 +3,7 @@
 // Test helpers fail the test by panicking, like the tests themselves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod buckets;
 mod common;
 mod determinism;
 mod properties;
