@@ -16,7 +16,7 @@ pub enum AnyBackend {
     /// The engine, in process.
     Local(emulator::LocalBackend),
     /// A CXone-compatible server.
-    Cxone(cxone::SimulateClient),
+    Cxone(Box<cxone::SimulateClient>),
 }
 
 impl SimulateBackend for AnyBackend {
@@ -63,7 +63,7 @@ pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
                 tokens,
                 cxone::RetryPolicy::default(),
             );
-            Ok(AnyBackend::Cxone(client))
+            Ok(AnyBackend::Cxone(Box::new(client)))
         }
     }
 }

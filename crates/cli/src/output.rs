@@ -68,7 +68,44 @@ pub fn count(x: f64) -> String {
 
 /// Seconds with one decimal.
 pub fn seconds(x: f64) -> String {
-    format!("{x:.1} s")
+    format!("{x:.2} s")
+}
+
+/// How a metric is shown: its label, its name in the engine's metrics, and its format.
+pub type MetricColumn = (&'static str, &'static str, fn(f64) -> String);
+
+/// The engine's metrics in the order people read them.
+pub const METRICS: [MetricColumn; 12] = [
+    ("dial attempts", "dials", count),
+    ("live answers", "live_answers", count),
+    ("answer rate", "answer_rate", rate),
+    ("connected to an agent", "connected", count),
+    ("abandoned", "abandoned", count),
+    ("late (connected after 2 s)", "late", count),
+    (
+        "abandon rate (limit 3 %)",
+        "compliance_abandon_rate",
+        percent,
+    ),
+    ("agent occupancy", "occupancy", percent),
+    (
+        "connects per agent hour",
+        "connects_per_agent_hour",
+        one_decimal,
+    ),
+    ("mean wait for an agent", "mean_wait_seconds", seconds),
+    ("90th percentile wait", "p90_wait_seconds", seconds),
+    ("peak lines in use", "peak_lines", count),
+];
+
+/// A rate with four decimals.
+pub fn rate(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+/// One decimal.
+pub fn one_decimal(x: f64) -> String {
+    format!("{x:.1}")
 }
 
 /// Prints `run`'s result.
@@ -107,29 +144,10 @@ pub fn print_run(result: &RunResult, json: bool) {
     }
     if let Some(response) = &result.simulation_result {
         let m = &response.metrics;
-        row(
-            "answer rate simulated",
-            format!("{:.4}", response.predictive_dialer_settings.answer_rate),
-        );
-        let fields: [(&str, &str, fn(f64) -> String); 10] = [
-            ("dial attempts", "dials", count),
-            ("live answers", "live_answers", count),
-            ("connected to an agent", "connected", count),
-            ("abandoned", "abandoned", count),
-            (
-                "abandon rate (limit 3 %)",
-                "compliance_abandon_rate",
-                percent,
-            ),
-            ("agent occupancy", "occupancy", percent),
-            ("connects per agent hour", "connects_per_agent_hour", |x| {
-                format!("{x:.1}")
-            }),
-            ("mean wait for an agent", "mean_wait_seconds", seconds),
-            ("90th percentile wait", "p90_wait_seconds", seconds),
-            ("peak lines in use", "peak_lines", count),
-        ];
-        for (label, name, format) in fields {
+        if let Some(agents) = response.predictive_dialer_settings.agents {
+            row("agents", agents.to_string());
+        }
+        for (label, name, format) in METRICS {
             if let Some(text) = with_ci(m, name, format) {
                 row(label, text);
             }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::args::SimulateArgs;
 use crate::failure::{Failure, Outcome};
 use crate::input;
-use crate::output::{self, count, percent, seconds};
+use crate::output::{self, count, percent, rate};
 
 /// What kind of file was given.
 enum FileKind {
@@ -61,13 +61,17 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
         output::violations_failure(&source, &list)
     })?;
 
+    let shape = format!(
+        "{} agents, {} minutes",
+        scenario.agents, scenario.window_minutes
+    );
     let report = run_with_progress(scenario).await?;
     let value = serde_json::to_value(&report)
         .map_err(|e| Failure::runtime(anyhow!("could not encode the report: {e}")))?;
     if args.json {
         println!("{value:#}");
     } else {
-        print_report(&value);
+        print_report(&value, &shape);
     }
     Ok(())
 }
@@ -111,42 +115,11 @@ async fn run_with_progress(scenario: Scenario) -> Result<dialer::Report, Failure
     Ok(report)
 }
 
-const COLUMNS: [(&str, &str, fn(f64) -> String); 12] = [
-    ("dial attempts", "dials", count),
-    ("live answers", "live_answers", count),
-    ("answer rate", "answer_rate", rate),
-    ("connected", "connected", count),
-    ("abandoned", "abandoned", count),
-    ("late (> 2 s)", "late", count),
-    (
-        "abandon rate (limit 3 %)",
-        "compliance_abandon_rate",
-        percent,
-    ),
-    ("occupancy", "occupancy", percent),
-    (
-        "connects per agent hour",
-        "connects_per_agent_hour",
-        one_decimal,
-    ),
-    ("mean wait", "mean_wait_seconds", seconds),
-    ("90th percentile wait", "p90_wait_seconds", seconds),
-    ("peak lines", "peak_lines", count),
-];
-
-fn rate(x: f64) -> String {
-    format!("{x:.4}")
-}
-
-fn one_decimal(x: f64) -> String {
-    format!("{x:.1}")
-}
-
-fn print_report(report: &Value) {
+fn print_report(report: &Value, shape: &str) {
     let metrics = &report["metrics"];
     let mut t = output::table();
     t.set_header(vec!["metric", "mean", "95 % interval"]);
-    for (label, name, format) in COLUMNS {
+    for (label, name, format) in output::METRICS {
         let Some(mean) = output::metric_mean(metrics, name) else {
             continue;
         };
@@ -163,7 +136,7 @@ fn print_report(report: &Value) {
         ]);
     }
     println!(
-        "{} replications, seed {}",
+        "{shape}, {} replications, seed {}",
         report["replications"].as_u64().unwrap_or(0),
         report["seed"].as_u64().unwrap_or(0)
     );

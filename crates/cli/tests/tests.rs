@@ -4,6 +4,8 @@
 
 #[path = "suite/common.rs"]
 mod common;
+#[path = "suite/emulator_e2e.rs"]
+mod emulator_e2e;
 #[path = "suite/run_cxone.rs"]
 mod run_cxone;
 #[path = "suite/run_local.rs"]

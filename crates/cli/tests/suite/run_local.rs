@@ -58,7 +58,7 @@ fn the_table_names_the_key_figures() {
     let table = stdout(&out);
     for label in [
         "run SUCCESS",
-        "answer rate simulated",
+        "answer rate",
         "abandon rate (limit 3 %)",
         "agent occupancy",
         "variance vs history",
