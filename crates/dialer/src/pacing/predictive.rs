@@ -12,6 +12,7 @@
 //! the busy agents), it starts the most new lines `n` for which the expected drops `E[E⁺]` stay
 //! within `τ` of the expected lives, `τ = target · e^α`. This is Appendix A's over-dial rule
 //! (`expected_free · (1 + α)` lines' worth of lives) with the over-dial set by the risk it takes.
+//! It never starts fewer lines than progressive dialling would, since those carry no risk.
 //!
 //! `α` is the integral term of a controller on the drop share of live answers (abandoned or
 //! late): each live answer moves it by `GAIN · (target − dropped) / target`, so it settles where the
@@ -30,7 +31,7 @@ const MIN_RATE: f64 = 0.02;
 /// Change of `α` per live answer, per unit of relative error.
 const GAIN: f64 = 0.02;
 /// Bounds of `α`.
-const ALPHA_RANGE: (f64, f64) = (-3.0, 3.0);
+const ALPHA_RANGE: (f64, f64) = (-6.0, 3.0);
 
 /// The predictive strategy's running state.
 #[derive(Debug, Clone)]
@@ -136,8 +137,10 @@ impl Predictive {
             let sd = (lines * p * (1.0 - p) + free_variance).sqrt();
             expected_positive_part(mean, sd) <= risk * lives
         };
+        // Progressive's lines carry no risk (every one has a Ready agent), so never dial fewer.
+        let floor = progressive_lines(snapshot);
         if !acceptable(1.0) {
-            return 0;
+            return floor;
         }
         // The drop ratio grows with `n`: double, then bisect, for the largest acceptable `n`.
         let mut low = 1u32;
@@ -149,7 +152,7 @@ impl Predictive {
         }
         let mut high = high.min(ceiling);
         if acceptable(f64::from(high)) {
-            return high;
+            return high.max(floor);
         }
         while high - low > 1 {
             let mid = low + (high - low) / 2;
@@ -159,7 +162,7 @@ impl Predictive {
                 high = mid;
             }
         }
-        low
+        low.max(floor)
     }
 }
 
