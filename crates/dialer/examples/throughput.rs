@@ -83,7 +83,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let report = pool.install(|| dialer::simulate(&scenario));
     let seconds = started.elapsed().as_secs_f64();
-    let dials = report.metrics.dials.mean * f64::from(report.replications);
+    let dials = (report.metrics.dials.mean * f64::from(report.replications)).round();
     println!(
         "{}",
         serde_json::json!({

@@ -168,7 +168,7 @@ pub struct Engset {
 /// `servers` servers with mean hold `1/μ`; `idle_traffic` = γ/μ is the traffic of one idle source.
 /// Lost requests return their source to idle. (Insensitive to the hold-time distribution.)
 ///
-/// A ratio dialler with patience 0, instant pacing and exponential ring times is this system: the
+/// A ratio dialer with patience 0, instant pacing and exponential ring times is this system: the
 /// lines are the sources (a ringing line turns into a live answer at rate `p / mean ring`), the
 /// agents the servers.
 pub fn engset(sources: u32, servers: u32, idle_traffic: f64) -> Engset {
@@ -278,7 +278,7 @@ mod tests {
     }
 
     #[test]
-    fn engset_ratio_dialler_figures() {
+    fn engset_ratio_dialer_figures() {
         // 15 lines (ratio 1.5 × 10 agents), p = 0.25, ring 20 s, talk 60 s: β = 0.25/20 · 60.
         let e = engset(15, 10, 0.75);
         assert!((e.call_congestion - 0.022_476).abs() <= 5e-7, "{e:?}");

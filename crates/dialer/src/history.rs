@@ -36,7 +36,7 @@ pub const MAX_POWER_LEVEL: f64 = 3.0;
 /// Highest live-answer probability a bucket is given.
 pub const MAX_LIVE_PROBABILITY: f64 = 0.99;
 
-/// The dialler type of a campaign.
+/// The dialer type of a campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum DialerType {
@@ -88,7 +88,7 @@ pub struct CampaignPlan {
     pub history: Vec<HistoryBucket>,
     /// Agents; inferred from history when absent ([`infer_agents`]).
     pub agents: Option<u32>,
-    /// The dialler type.
+    /// The dialer type.
     pub dialer_type: DialerType,
     /// Seconds between pacing runs.
     pub pacing_interval_seconds: f64,

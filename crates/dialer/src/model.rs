@@ -22,7 +22,7 @@ pub struct Model {
     pub warmup: f64,
     /// The timeline of call shapes and report buckets.
     pub schedule: Schedule,
-    /// The dialler as configured.
+    /// The dialer as configured.
     pub dialer: DialerMode,
     /// Most lines in use at once.
     pub max_lines: u32,
