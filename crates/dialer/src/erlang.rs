@@ -118,38 +118,102 @@ pub fn fixed_patience(
     servers: u32,
     patience: f64,
 ) -> Impatient {
-    let (lambda, mu, n) = (arrival_rate, 1.0 / handle_seconds, f64::from(servers));
-    let traffic = lambda / mu;
-    // p(k) for k < n, relative to p(0), rescaled when large.
-    let mut below = Vec::with_capacity(servers as usize);
-    let mut term = 1.0_f64;
-    for k in 0..servers {
-        if k > 0 {
-            term *= traffic / f64::from(k);
-        }
-        below.push(term);
-        if term > 1e250 {
-            for t in &mut below {
-                *t /= 1e250;
-            }
-            term /= 1e250;
-        }
-    }
-    let last = below.last().copied().unwrap_or(0.0);
-    let c = lambda - n * mu;
-    let grown = (c * patience).exp();
-    let inside = if (c * patience).abs() < 1e-12 {
-        patience
-    } else {
-        (c * patience).exp_m1() / c
-    };
-    let waiting_mass = lambda * last * (inside + grown / (n * mu));
-    let total = below.iter().sum::<f64>() + waiting_mass;
-    let abandon = lambda * last * grown / (n * mu) / total;
+    let v = VirtualWait::new(arrival_rate, handle_seconds, servers, patience);
     Impatient {
-        abandon_probability: abandon,
-        wait_probability: waiting_mass / total,
-        occupancy: (traffic * (1.0 - abandon) / n).min(1.0),
+        abandon_probability: v.abandon,
+        wait_probability: 1.0 - v.no_wait,
+        occupancy: (arrival_rate * handle_seconds * (1.0 - v.abandon) / f64::from(servers))
+            .min(1.0),
+    }
+}
+
+/// The waits of connected calls in an M/M/n+D queue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConnectedWaits {
+    /// Mean wait of a connected call (zeros included), in seconds.
+    pub mean_seconds: f64,
+    /// 90th percentile of that wait, in seconds.
+    pub p90_seconds: f64,
+}
+
+/// The waits of connected calls in the M/M/n+D queue of [`fixed_patience`].
+pub fn fixed_patience_waits(
+    arrival_rate: f64,
+    handle_seconds: f64,
+    servers: u32,
+    patience: f64,
+) -> ConnectedWaits {
+    let v = VirtualWait::new(arrival_rate, handle_seconds, servers, patience);
+    let (c, tau) = (v.exponent, patience);
+    // ∫₀^τ w·e^(cw) dw.
+    let first_moment = if (c * tau).abs() < 1e-6 {
+        tau * tau / 2.0 + c * tau.powi(3) / 3.0
+    } else {
+        ((c * tau).exp() * (c * tau - 1.0) + 1.0) / (c * c)
+    };
+    let connected = 1.0 - v.abandon;
+    let target = 0.9 * connected;
+    let p90 = if v.no_wait >= target {
+        0.0
+    } else {
+        let mass = (target - v.no_wait) / v.density;
+        let x = if c == 0.0 {
+            mass
+        } else {
+            (c * mass).ln_1p() / c
+        };
+        x.min(tau)
+    };
+    ConnectedWaits {
+        mean_seconds: v.density * first_moment / connected,
+        p90_seconds: p90,
+    }
+}
+
+/// The law of the virtual waiting time `V` of an M/M/n+D queue: an atom `no_wait` at 0, then the
+/// density `density · e^(exponent · w)` on `(0, patience)`, and the rest (`abandon`) beyond.
+struct VirtualWait {
+    no_wait: f64,
+    density: f64,
+    exponent: f64,
+    abandon: f64,
+}
+
+impl VirtualWait {
+    fn new(arrival_rate: f64, handle_seconds: f64, servers: u32, patience: f64) -> Self {
+        let (lambda, mu, n) = (arrival_rate, 1.0 / handle_seconds, f64::from(servers));
+        let traffic = lambda / mu;
+        // p(k) for k < n, relative to p(0), rescaled when large.
+        let mut below = Vec::with_capacity(servers as usize);
+        let mut term = 1.0_f64;
+        for k in 0..servers {
+            if k > 0 {
+                term *= traffic / f64::from(k);
+            }
+            below.push(term);
+            if term > 1e250 {
+                for t in &mut below {
+                    *t /= 1e250;
+                }
+                term /= 1e250;
+            }
+        }
+        let last = below.last().copied().unwrap_or(0.0);
+        let c = lambda - n * mu;
+        let grown = (c * patience).exp();
+        let inside = if (c * patience).abs() < 1e-12 {
+            patience
+        } else {
+            (c * patience).exp_m1() / c
+        };
+        let waiting_mass = lambda * last * (inside + grown / (n * mu));
+        let total = below.iter().sum::<f64>() + waiting_mass;
+        Self {
+            no_wait: below.iter().sum::<f64>() / total,
+            density: lambda * last / total,
+            exponent: c,
+            abandon: lambda * last * grown / (n * mu) / total,
+        }
     }
 }
 
@@ -275,6 +339,29 @@ mod tests {
         assert!((at - near).abs() < 1e-8);
         // A fixed 2 s timer drops fewer than exponential patience of the same mean.
         assert!(at < erlang_a(10.0 / 60.0, 60.0, 10, 2.0).abandon_probability);
+    }
+
+    #[test]
+    fn fixed_patience_waits_are_bounded_by_the_timer() {
+        let waits = fixed_patience_waits(10.0 / 60.0, 60.0, 10, 10.0);
+        assert!(
+            waits.mean_seconds > 0.0 && waits.mean_seconds < 10.0,
+            "{waits:?}"
+        );
+        assert!(waits.p90_seconds > waits.mean_seconds && waits.p90_seconds <= 10.0);
+        // With a 2 s timer fewer than 10 % of connected calls wait at all.
+        let short = fixed_patience_waits(10.0 / 60.0, 60.0, 10, 2.0);
+        assert_eq!(short.p90_seconds, 0.0);
+        assert!(short.mean_seconds > 0.0);
+        // The exponent's limit holds on either side of λ = nμ.
+        let near = fixed_patience_waits(10.0 / 60.0 * (1.0 + 1e-9), 60.0, 10, 10.0);
+        assert!((near.mean_seconds - waits.mean_seconds).abs() < 1e-8);
+        assert!((near.p90_seconds - waits.p90_seconds).abs() < 1e-8);
+        // A light load rarely waits: the 90th percentile is 0.
+        assert_eq!(
+            fixed_patience_waits(1.0 / 60.0, 60.0, 10, 2.0).p90_seconds,
+            0.0
+        );
     }
 
     #[test]

@@ -25,11 +25,11 @@ pub fn assert_rate(name: &str, estimate: &Estimate, replications: u32, expected:
     );
 }
 
-/// Asserts a simulated value is within 1 % of its expected value.
-pub fn assert_relative(name: &str, estimate: &Estimate, expected: f64) {
+/// Asserts a simulated value is within `relative` (0.01 = 1 %) of its expected value.
+pub fn assert_relative(name: &str, estimate: &Estimate, expected: f64, relative: f64) {
     assert!(
-        (estimate.mean / expected - 1.0).abs() <= 0.01,
-        "{name}: simulated {} vs expected {expected} (1 %)",
+        (estimate.mean / expected - 1.0).abs() <= relative,
+        "{name}: simulated {} vs expected {expected} ({relative} relative)",
         estimate.mean
     );
 }

@@ -30,6 +30,11 @@ const RATE_WEIGHT: f64 = 0.01;
 const MIN_RATE: f64 = 0.02;
 /// Change of `α` per live answer, per unit of relative error.
 const GAIN: f64 = 0.02;
+/// Highest drop share of the lines in flight it will risk, whatever `α` says (at 1 or more the
+/// risk would bound nothing).
+const MAX_RISK: f64 = 0.5;
+/// Most lines in flight per agent, over the live-answer rate estimate.
+const LINES_PER_AGENT_OVER_RATE: f64 = 4.0;
 /// Bounds of `α`.
 const ALPHA_RANGE: (f64, f64) = (-6.0, 3.0);
 
@@ -125,7 +130,7 @@ impl Predictive {
         let p = self.live_rate;
         let waiting = f64::from(snapshot.waiting);
         let ringing = f64::from(snapshot.dialling);
-        let risk = self.target * self.alpha.exp();
+        let risk = (self.target * self.alpha.exp()).min(MAX_RISK);
         // Expected drops over expected lives with `n` more lines.
         let acceptable = |n: f64| {
             let lines = ringing + n;
@@ -145,7 +150,13 @@ impl Predictive {
         // The drop ratio grows with `n`: double, then bisect, for the largest acceptable `n`.
         let mut low = 1u32;
         let mut high = 2u32;
-        let ceiling = (4.0 * f64::from(snapshot.agents.len()) / p).ceil() as u32 + 1;
+        // Lines in flight stay bounded even when the risk allows more.
+        let most_ringing =
+            (LINES_PER_AGENT_OVER_RATE * f64::from(snapshot.agents.len()) / p).ceil();
+        let ceiling = (most_ringing - ringing).max(0.0) as u32;
+        if ceiling == 0 {
+            return floor;
+        }
         while high < ceiling && acceptable(f64::from(high)) {
             low = high;
             high = high.saturating_mul(2);
