@@ -2,6 +2,7 @@
 //! work limits that keep one request from taking hours or exhausting memory.
 
 use crate::distribution::Distribution;
+use crate::model::PAUSE_CYCLE_SECONDS;
 use crate::scenario::{Bucket, DialerMode, Scenario};
 
 /// Most agents in a scenario.
@@ -14,6 +15,9 @@ pub const MAX_WINDOW_MINUTES: f64 = 7.0 * 24.0 * 60.0;
 pub const MAX_TOTAL_DIALS: f64 = 2e9;
 /// Most pacing runs a run may be expected to make, over all replications.
 pub const MAX_TOTAL_PACING_TICKS: f64 = 2e9;
+/// Most clock events (agent pauses, adaptive samples) a run may be expected to make, over all
+/// replications.
+pub const MAX_TOTAL_CLOCK_EVENTS: f64 = 2e9;
 /// Most busy-agent checks the predictive dialer may be expected to make over a run (each pacing
 /// run looks at every agent; one check costs about 20 ns).
 pub const MAX_TOTAL_PREDICTIVE_CHECKS: f64 = 1e10;
@@ -271,6 +275,27 @@ impl Scenario {
                     ),
                 );
             }
+        }
+        let pauses = if self.agent_efficiency < 1.0 {
+            2.0 * f64::from(self.agents) * window_seconds / PAUSE_CYCLE_SECONDS
+        } else {
+            0.0
+        };
+        let samples = if matches!(self.dialer, DialerMode::Adaptive { .. }) {
+            window_seconds
+        } else {
+            0.0
+        };
+        let clock_events = (pauses + samples) * replications;
+        if clock_events > MAX_TOTAL_CLOCK_EVENTS {
+            check.fail(
+                "window_minutes",
+                format!(
+                    "the run would handle about {clock_events:.3e} agent pauses and pacing samples, \
+                     over the work limit of {MAX_TOTAL_CLOCK_EVENTS:.0e}; shorten the window or run \
+                     fewer replications"
+                ),
+            );
         }
         if let DialerMode::Predictive { .. } = self.dialer {
             // Paced after every event, it runs about three times per dial attempt.

@@ -156,6 +156,7 @@ fn work_limits_name_the_limit_and_the_figure() {
     big["dialer"]["level"] = json!(10);
     big["window_minutes"] = json!(10_080);
     big["replications"] = json!(10_000);
+    big["agent_efficiency"] = json!(1.0);
     let scenario: dialer::Scenario = serde_json::from_value(big).unwrap();
     let violations = scenario.validate().unwrap_err();
     assert_eq!(violations.len(), 1, "{violations:?}");
@@ -187,6 +188,18 @@ fn work_limits_name_the_limit_and_the_figure() {
     predictive["pacing_interval_seconds"] = json!(3);
     let scenario: dialer::Scenario = serde_json::from_value(predictive).unwrap();
     assert_eq!(scenario.validate(), Ok(()));
+    // Agent pauses are events too: a slow dialer on a big, part-time team for a week, many times.
+    let mut pauses = good();
+    pauses["agents"] = json!(10_000);
+    pauses["dialer"] = json!({"mode": "progressive"});
+    pauses["ring_seconds"]["other"] = json!({"dist": "fixed", "mean": 86_400});
+    pauses["ring_seconds"]["live"] = json!({"dist": "fixed", "mean": 86_400});
+    pauses["window_minutes"] = json!(10_080);
+    pauses["replications"] = json!(1_000);
+    let scenario: dialer::Scenario = serde_json::from_value(pauses).unwrap();
+    let violations = scenario.validate().unwrap_err();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(violations[0].message.contains("pauses"), "{violations:?}");
     // Too many bucket occurrences for the report.
     let mut many = with(&["buckets"], json!([{"minutes": 1}]));
     many["window_minutes"] = json!(10_000);
