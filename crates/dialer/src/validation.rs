@@ -23,6 +23,8 @@ pub const MAX_TOTAL_CLOCK_EVENTS: f64 = 2e9;
 pub const MAX_TOTAL_PREDICTIVE_CHECKS: f64 = 1e10;
 /// Most report buckets in one window (each holds its own counters and wait histogram).
 pub const MAX_REPORT_BUCKETS: f64 = 1_440.0;
+/// Shortest mean ring time, in seconds.
+pub const MIN_RING_MEAN_SECONDS: f64 = 0.01;
 /// Highest ratio or adaptive level.
 pub const MAX_LEVEL: f64 = 10.0;
 /// Most lines a scenario may cap at.
@@ -122,8 +124,15 @@ impl Checker {
     fn ring(&mut self, path: &str, dist: &Distribution) {
         let before = self.found.len();
         self.distribution(path, dist);
-        if self.found.len() == before && dist.mean() <= 0.0 {
-            self.fail(path, "a ring time must have a mean above 0 s");
+        if self.found.len() == before && dist.mean() < MIN_RING_MEAN_SECONDS {
+            // Attempts that end at once would redial at the same instant for ever.
+            self.fail(
+                path,
+                format!(
+                    "a ring time must have a mean of at least {MIN_RING_MEAN_SECONDS} s, got {}",
+                    dist.mean()
+                ),
+            );
         }
     }
 }
