@@ -68,6 +68,13 @@ fn each_bad_field_is_named() {
             "talk_seconds.mean",
         ),
         (
+            with(
+                &["ring_seconds", "other"],
+                json!({"dist": "fixed", "mean": 1e-300}),
+            ),
+            "ring_seconds.other",
+        ),
+        (
             with(&["wrap_seconds"], json!({"dist": "exp", "mean": -1})),
             "wrap_seconds.mean",
         ),
