@@ -23,6 +23,10 @@ pub const MAX_TOTAL_CLOCK_EVENTS: f64 = 2e9;
 pub const MAX_TOTAL_PREDICTIVE_CHECKS: f64 = 1e10;
 /// Most report buckets in one window (each holds its own counters and wait histogram).
 pub const MAX_REPORT_BUCKETS: f64 = 1_440.0;
+/// Longest duration a distribution may give (about 116 days), so that event times stay finite.
+pub const MAX_DURATION_SECONDS: f64 = 1e7;
+/// Largest coefficient of variation of a lognormal.
+pub const MAX_CV: f64 = 100.0;
 /// Shortest mean ring time, in seconds.
 pub const MIN_RING_MEAN_SECONDS: f64 = 0.01;
 /// Highest ratio or adaptive level.
@@ -90,10 +94,24 @@ impl Checker {
         }
     }
 
+    /// A duration in seconds: finite, not negative, at most [`MAX_DURATION_SECONDS`].
+    fn duration(&mut self, path: &str, value: f64) {
+        if self.finite(path, value) {
+            if value < 0.0 {
+                self.fail(path, format!("must not be negative, got {value}"));
+            } else if value > MAX_DURATION_SECONDS {
+                self.fail(
+                    path,
+                    format!("must be at most {MAX_DURATION_SECONDS:.0e} s, got {value}"),
+                );
+            }
+        }
+    }
+
     fn distribution(&mut self, path: &str, dist: &Distribution) {
         match *dist {
             Distribution::Fixed { mean } | Distribution::Exp { mean } => {
-                self.non_negative(&format!("{path}.mean"), mean);
+                self.duration(&format!("{path}.mean"), mean);
             }
             Distribution::Lognormal { mean, cv } => {
                 let mean_path = format!("{path}.mean");
@@ -102,16 +120,23 @@ impl Checker {
                         mean_path,
                         format!("a lognormal mean must be above 0, got {mean}"),
                     );
+                } else {
+                    self.duration(&mean_path, mean);
                 }
                 let cv_path = format!("{path}.cv");
-                if self.finite(&cv_path, cv) && cv <= 0.0 {
-                    self.fail(cv_path, format!("must be above 0, got {cv}"));
+                if self.finite(&cv_path, cv) && !(cv > 0.0 && cv <= MAX_CV) {
+                    self.fail(
+                        cv_path,
+                        format!("must be above 0 and at most {MAX_CV}, got {cv}"),
+                    );
                 }
             }
             Distribution::Uniform { min, max } => {
-                self.non_negative(&format!("{path}.min"), min);
+                self.duration(&format!("{path}.min"), min);
                 let max_ok = self.finite(&format!("{path}.max"), max);
-                if max_ok && min.is_finite() && min > max {
+                if max_ok && max > MAX_DURATION_SECONDS {
+                    self.duration(&format!("{path}.max"), max);
+                } else if max_ok && min.is_finite() && min > max {
                     self.fail(
                         format!("{path}.max"),
                         format!("must not be below min ({min}), got {max}"),
