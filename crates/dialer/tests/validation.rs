@@ -75,6 +75,24 @@ fn each_bad_field_is_named() {
             "ring_seconds.other",
         ),
         (
+            with(&["talk_seconds"], json!({"dist": "fixed", "mean": 1e300})),
+            "talk_seconds.mean",
+        ),
+        (
+            with(
+                &["talk_seconds"],
+                json!({"dist": "lognormal", "mean": 60, "cv": 1e300}),
+            ),
+            "talk_seconds.cv",
+        ),
+        (
+            with(
+                &["patience_seconds"],
+                json!({"dist": "uniform", "min": 0, "max": 1e12}),
+            ),
+            "patience_seconds.max",
+        ),
+        (
             with(&["wrap_seconds"], json!({"dist": "exp", "mean": -1})),
             "wrap_seconds.mean",
         ),
