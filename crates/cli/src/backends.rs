@@ -41,8 +41,10 @@ pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
                 seed: args.seed,
                 replications: args.replications,
             };
-            let local = emulator::LocalBackend::new(options)
-                .map_err(|e| Failure::invalid(anyhow!("{e}")))?;
+            let local = emulator::LocalBackend::new(options).map_err(|e| {
+                Failure::invalid(anyhow!("--{e}"))
+                    .hint("leave out --seed and --replications for the defaults")
+            })?;
             Ok(AnyBackend::Local(local))
         }
         Backend::Cxone => {

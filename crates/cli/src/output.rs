@@ -117,6 +117,10 @@ pub fn print_run(result: &RunResult, json: bool) {
         }
         return;
     }
+    if result.simulation_result.is_none() {
+        // Nothing was simulated: the error on stderr says it all.
+        return;
+    }
     let mut t = table();
     t.set_header(vec![
         Cell::new(format!("run {}", result.status.as_str())),
