@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
 
 /// Predict what a predictive dialer does at a given answer rate, before the campaign starts.
 ///
@@ -151,14 +152,16 @@ pub struct ServeArgs {
         long,
         env = "CXONE_EMULATOR_CLIENT_SECRET",
         default_value = "dev-secret",
-        hide_default_value = true
+        hide_default_value = true,
+        hide_env_values = true,
+        value_parser = secret
     )]
-    pub client_secret: String,
+    pub client_secret: SecretString,
     /// More clients, with their scopes, from a TOML file (`[[client]] id, secret, scopes`).
     #[arg(long)]
     pub clients: Option<PathBuf>,
-    /// Lifetime of issued tokens, in seconds.
-    #[arg(long, default_value_t = 3600)]
+    /// Lifetime of issued tokens, in seconds (1 to 604 800, a week).
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
     pub token_ttl_seconds: u64,
     /// Simulate requests allowed per client per second (token bucket); 0 lifts the limit.
     #[arg(long, default_value_t = 20)]
@@ -169,4 +172,9 @@ pub struct ServeArgs {
     /// Seed of the injected faults, so a test sees the same sequence every time.
     #[arg(long, default_value_t = 0)]
     pub fault_seed: u64,
+}
+
+/// Parses a secret flag straight into a redacting type.
+fn secret(text: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(text))
 }

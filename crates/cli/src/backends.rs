@@ -11,6 +11,9 @@ use crate::args::{Backend, RunArgs};
 use crate::config::CxoneSettings;
 use crate::failure::{ExitKind, Failure};
 
+/// How the tool introduces itself to servers.
+pub const USER_AGENT: &str = concat!("cxone-sim/", env!("CARGO_PKG_VERSION"));
+
 /// The backend chosen with `--backend`.
 pub enum AnyBackend {
     /// The engine, in process.
@@ -50,7 +53,7 @@ pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
         Backend::Cxone => {
             let settings = CxoneSettings::from_env(args.allow_insecure_http)?;
             let http = reqwest::Client::builder()
-                .user_agent(concat!("cxone-sim/", env!("CARGO_PKG_VERSION")))
+                .user_agent(USER_AGENT)
                 .connect_timeout(Duration::from_secs(10))
                 .build()
                 .map_err(|e| Failure::runtime(anyhow!("could not set up the HTTP client: {e}")))?;
@@ -76,7 +79,9 @@ pub fn failure(error: cxone::Error) -> Failure {
     let hint = error.hint().map(str::to_owned);
     let kind = match &error {
         cxone::Error::AdjustmentsExhausted { .. } => ExitKind::Compliance,
-        e if e.status() == Some(400) || e.status() == Some(422) => ExitKind::Invalid,
+        // The server rejected the body: the payload needs fixing. (A 422 is a reused idempotency
+        // key, a client fault rather than bad input, so it stays a runtime failure.)
+        e if e.status() == Some(400) => ExitKind::Invalid,
         _ => ExitKind::Runtime,
     };
     Failure {

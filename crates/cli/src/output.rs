@@ -10,7 +10,7 @@ use crate::failure::Failure;
 use crate::pipeline::RunResult;
 
 /// The legal ceiling on abandoned live answers.
-pub const ABANDON_LIMIT: f64 = 0.03;
+use emulator::simulation::COMPLIANCE_ABANDON_LIMIT as ABANDON_LIMIT;
 
 /// A table in the house look.
 pub fn table() -> Table {
@@ -42,7 +42,8 @@ pub fn metric_mean(metrics: &Value, name: &str) -> Option<f64> {
     }
 }
 
-fn metric_ci(metrics: &Value, name: &str) -> Option<(f64, f64)> {
+/// The 95 % interval of a metric in the engine's shape, when there is one.
+pub fn metric_ci(metrics: &Value, name: &str) -> Option<(f64, f64)> {
     let ci = metrics.get(name)?.get("ci95")?.as_array()?;
     Some((ci.first()?.as_f64()?, ci.get(1)?.as_f64()?))
 }
@@ -66,7 +67,7 @@ pub fn count(x: f64) -> String {
     format!("{:.0}", x)
 }
 
-/// Seconds with one decimal.
+/// Seconds with two decimals.
 pub fn seconds(x: f64) -> String {
     format!("{x:.2} s")
 }

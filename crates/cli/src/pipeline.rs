@@ -11,12 +11,12 @@ use serde::Serialize;
 
 use crate::args::{Backend, RunArgs};
 use crate::audit::{self, AuditEntry, PayloadSnapshot, RunOutcome, WebhookRecord};
-use crate::backends::{self, AnyBackend};
+use crate::backends;
 use crate::config;
 use crate::failure::{ExitKind, Failure};
 use crate::input;
 use crate::output;
-use crate::webhook::Webhook;
+use crate::webhook::{self, Webhook};
 
 /// The seed's example payload, run when no payload file is given.
 pub const SEED_EXAMPLE: &str = include_str!("../../../examples/seed_payload.json");
@@ -172,7 +172,7 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
 
     let request = SimulateRequest::from_payload(&payload);
     let started = Instant::now();
-    let simulated = simulate(
+    let simulated = simulate_with_adjustments(
         &backend,
         &payload.campaign_id,
         &request,
@@ -181,6 +181,7 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
     .await;
     result.latency_ms = round2(started.elapsed().as_secs_f64() * 1000.0);
     let simulated = simulated.map_err(|e| {
+        result.attempts = e.attempts().unwrap_or(0);
         if let cxone::Error::AdjustmentsExhausted {
             adjustments,
             last_answer_rate,
@@ -204,25 +205,27 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
         payload.compliance_threshold_variance,
     )
     .map_err(|e| Failure::invalid(anyhow!("the variance check cannot run: {e}")))?;
-    let compliant = analysis.is_compliant;
-    result.variance_analysis = Some(analysis);
-    if !compliant {
-        let Some(a) = &result.variance_analysis else {
-            unreachable!("set just above")
-        };
-        return Err(Failure {
+    let verdict = if analysis.is_compliant {
+        Ok(())
+    } else {
+        Err(Failure {
             kind: ExitKind::Compliance,
             error: anyhow!(
                 "variance {:.4} exceeds the threshold {}: the simulated answer rate {:.4} is too far from the historical mean {:.4}",
-                a.variance, a.compliance_threshold, a.simulated_rate, a.historical_mean_rate
+                analysis.variance, analysis.compliance_threshold, analysis.simulated_rate, analysis.historical_mean_rate
             ),
             hint: Some(
                 "revisit answer_rate against history, or raise compliance_threshold_variance if the deviation is expected".to_owned(),
             ),
-        });
-    }
-    if let (Some(webhook), Some(analysis)) = (webhook, &result.variance_analysis) {
-        let http = reqwest::Client::new();
+        })
+    };
+    let analysis = result.variance_analysis.insert(analysis);
+    verdict?;
+    if let Some(webhook) = webhook {
+        let http = reqwest::Client::builder()
+            .user_agent(backends::USER_AGENT)
+            .build()
+            .map_err(|e| Failure::runtime(anyhow!("could not set up the HTTP client: {e}")))?;
         let now = jiff::Timestamp::now().as_second();
         result.webhook = Some(
             webhook
@@ -231,15 +234,6 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
         );
     }
     Ok(())
-}
-
-async fn simulate(
-    backend: &AnyBackend,
-    campaign_id: &str,
-    request: &SimulateRequest,
-    max_adjustments: u32,
-) -> Result<cxone::backend::Simulated, cxone::Error> {
-    simulate_with_adjustments(backend, campaign_id, request, max_adjustments).await
 }
 
 fn webhook_from_env(args: &RunArgs) -> Result<Option<Webhook>, Failure> {
@@ -252,9 +246,15 @@ fn webhook_from_env(args: &RunArgs) -> Result<Option<Webhook>, Failure> {
     };
     let url = config::parse_url("WORKFORCE_CALLBACK_URL", url)?;
     config::check_scheme("WORKFORCE_CALLBACK_URL", &url, args.allow_insecure_http)?;
-    let secret = config::var("WORKFORCE_CALLBACK_SECRET").map(secrecy::SecretString::from);
+    let signing_key = match config::var("WORKFORCE_CALLBACK_SECRET") {
+        Some(secret) => Some(webhook::signing_key(&secret).map_err(|e| {
+            Failure::invalid(anyhow!("WORKFORCE_CALLBACK_SECRET {e}"))
+                .hint("give the secret exactly as the planner issued it (whsec_ followed by base64), or any other string")
+        })?),
+        None => None,
+    };
     let bearer = config::var("WORKFORCE_CALLBACK_TOKEN").map(secrecy::SecretString::from);
-    Ok(Some(Webhook::new(url, secret, bearer)))
+    Ok(Some(Webhook::new(url, signing_key, bearer)))
 }
 
 fn round2(x: f64) -> f64 {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use anyhow::anyhow;
 use emulator::{EmulatorConfig, RegisteredClient};
-use secrecy::SecretString;
+use secrecy::ExposeSecret;
 
 use crate::args::ServeArgs;
 use crate::failure::{Failure, Outcome};
@@ -23,7 +23,10 @@ pub async fn run(args: &ServeArgs) -> Outcome {
     let local = listener
         .local_addr()
         .map_err(|e| Failure::runtime(anyhow!("{e}")))?;
-    if args.client_id == emulator::DEV_CLIENT_ID && args.clients.is_none() {
+    let dev_client = config.clients.iter().any(|c| {
+        c.id == emulator::DEV_CLIENT_ID && c.secret.expose_secret() == emulator::DEV_CLIENT_SECRET
+    });
+    if dev_client {
         eprintln!(
             "warning: the development client {} / {} is registered; it is for local use only",
             emulator::DEV_CLIENT_ID,
@@ -55,7 +58,7 @@ fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
     }
     let mut clients = vec![RegisteredClient {
         id: args.client_id.clone(),
-        secret: SecretString::from(args.client_secret.clone()),
+        secret: args.client_secret.clone(),
         scopes: vec![
             cxone::token::SCOPE_VIEW.to_owned(),
             cxone::token::SCOPE_EDIT.to_owned(),

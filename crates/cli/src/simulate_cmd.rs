@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::Value;
 
 use crate::args::SimulateArgs;
+use crate::config;
 use crate::failure::{Failure, Outcome};
 use crate::input;
 use crate::output::{self, count, percent, rate};
@@ -77,7 +78,11 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
 }
 
 fn scenario_from_payload(text: &str, args: &SimulateArgs) -> Result<Scenario, Failure> {
-    let payload: Payload = input::parse_json(text, "payload", &args.file)?;
+    let mut payload: Payload = input::parse_json(text, "payload", &args.file)?;
+    // As in `run`: the campaign id takes part in the seed, so both commands see the same numbers.
+    if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
+        payload.campaign_id = id;
+    }
     payload.validate().map_err(|violations| {
         output::violations_failure(&input::source_name(&args.file), &violations)
     })?;
@@ -123,10 +128,7 @@ fn print_report(report: &Value, shape: &str) {
         let Some(mean) = output::metric_mean(metrics, name) else {
             continue;
         };
-        let ci = metrics[name]["ci95"]
-            .as_array()
-            .and_then(|ci| Some((ci.first()?.as_f64()?, ci.get(1)?.as_f64()?)));
-        let interval = ci
+        let interval = output::metric_ci(metrics, name)
             .map(|(lo, hi)| format!("{} – {}", format(lo), format(hi)))
             .unwrap_or_default();
         t.add_row(vec![

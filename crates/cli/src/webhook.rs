@@ -13,7 +13,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use cxone::VarianceAnalysis;
 use hmac::{Hmac, KeyInit, Mac};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use serde::Serialize;
 use sha2::Sha256;
 
@@ -33,13 +33,28 @@ pub struct CompletedEvent<'a> {
     pub timestamp: i64,
 }
 
+/// The HMAC key of a signing secret: `whsec_<base64>` decoded (the Standard Webhooks form), any other
+/// string as its bytes. A `whsec_` secret that is not base64 is refused rather than used wrongly.
+pub fn signing_key(secret: &str) -> Result<SecretSlice<u8>, String> {
+    let key = match secret.strip_prefix("whsec_") {
+        Some(b64) => BASE64
+            .decode(b64)
+            .map_err(|e| format!("starts with whsec_ but the rest is not valid base64 ({e})"))?,
+        None => secret.as_bytes().to_vec(),
+    };
+    if key.is_empty() {
+        return Err("is empty".to_owned());
+    }
+    Ok(SecretSlice::from(key))
+}
+
 /// Where and how to notify the planner.
 #[derive(Debug, Clone)]
 pub struct Webhook {
     /// The planner's URL.
     pub url: url::Url,
-    /// Signs requests when set (`WORKFORCE_CALLBACK_SECRET`).
-    pub secret: Option<SecretString>,
+    /// Signs requests when set (the key of `WORKFORCE_CALLBACK_SECRET`, see [`signing_key`]).
+    pub signing_key: Option<SecretSlice<u8>>,
     /// Bearer token the planner wants, if any (`WORKFORCE_CALLBACK_TOKEN`); never the CXone token.
     pub bearer: Option<SecretString>,
     /// Deliveries tried before giving up.
@@ -52,10 +67,14 @@ pub struct Webhook {
 
 impl Webhook {
     /// A webhook with the default delivery policy: 3 attempts, 500 ms then 1 s apart, 10 s timeout.
-    pub fn new(url: url::Url, secret: Option<SecretString>, bearer: Option<SecretString>) -> Self {
+    pub fn new(
+        url: url::Url,
+        signing_key: Option<SecretSlice<u8>>,
+        bearer: Option<SecretString>,
+    ) -> Self {
         Self {
             url,
-            secret,
+            signing_key,
             bearer,
             max_attempts: 3,
             first_retry_delay: Duration::from_millis(500),
@@ -143,8 +162,8 @@ impl Webhook {
             .timeout(self.timeout)
             .header(CONTENT_TYPE, "application/json")
             .body(body.to_vec());
-        if let Some(secret) = &self.secret {
-            let signature = sign(&key_bytes(secret), message_id, now_unix, body);
+        if let Some(key) = &self.signing_key {
+            let signature = sign(key.expose_secret(), message_id, now_unix, body);
             request = request
                 .header("webhook-id", message_id)
                 .header("webhook-timestamp", now_unix.to_string())
@@ -177,14 +196,6 @@ fn truncate(text: &str, max: usize) -> &str {
     }
 }
 
-/// The HMAC key of a secret: `whsec_<base64>` decoded, anything else as its bytes.
-pub fn key_bytes(secret: &SecretString) -> Vec<u8> {
-    let text = secret.expose_secret();
-    text.strip_prefix("whsec_")
-        .and_then(|b64| BASE64.decode(b64).ok())
-        .unwrap_or_else(|| text.as_bytes().to_vec())
-}
-
 /// base64 of HMAC-SHA256(key, "{id}.{timestamp}.{body}").
 pub fn sign(key: &[u8], message_id: &str, timestamp: i64, body: &[u8]) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
@@ -206,10 +217,10 @@ mod tests {
     #[test]
     fn signature_matches_the_standard_webhooks_test_vector() {
         // The example of the Standard Webhooks specification.
-        let secret = SecretString::from("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        let key = signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
         let body = br#"{"test": 2432232314}"#;
         let sig = sign(
-            &key_bytes(&secret),
+            key.expose_secret(),
             "msg_p5jXN8AQM9LWM0D4loKWxJek",
             1614265330,
             body,
@@ -218,14 +229,13 @@ mod tests {
     }
 
     #[test]
-    fn raw_secrets_are_used_as_bytes() {
-        let a = sign(
-            &key_bytes(&SecretString::from("plain-secret")),
-            "m",
-            1,
-            b"{}",
+    fn raw_secrets_are_used_as_bytes_and_bad_whsec_is_refused() {
+        let key = signing_key("plain-secret").unwrap();
+        assert_eq!(
+            sign(key.expose_secret(), "m", 1, b"{}"),
+            sign(b"plain-secret", "m", 1, b"{}")
         );
-        let b = sign(b"plain-secret", "m", 1, b"{}");
-        assert_eq!(a, b);
+        assert!(signing_key("whsec_not base64!").is_err());
+        assert!(signing_key("whsec_").is_err());
     }
 }

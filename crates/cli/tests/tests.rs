@@ -10,5 +10,7 @@ mod emulator_e2e;
 mod run_cxone;
 #[path = "suite/run_local.rs"]
 mod run_local;
+#[path = "suite/snapshots.rs"]
+mod snapshots;
 #[path = "suite/validate.rs"]
 mod validate;

@@ -85,6 +85,7 @@ async fn a_rate_limited_client_waits_for_retry_after_and_succeeds() {
     let sb = dev(&emulator);
     let payload = seed_payload();
     // Three runs at once against one request per second: some must be told to wait, and all succeed.
+    let started = std::time::Instant::now();
     let runs = futures_join3(
         sb.run_async(&["run", "--json", "--audit-log", "a.log", &payload]),
         sb.run_async(&["run", "--json", "--audit-log", "b.log", &payload]),
@@ -96,6 +97,10 @@ async fn a_rate_limited_client_waits_for_retry_after_and_succeeds() {
         assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(out));
         attempts += json(out)["attempts"].as_u64().unwrap();
     }
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "the throttled runs waited for Retry-After"
+    );
     assert!(
         attempts > 3,
         "at least one run was rate limited and retried (attempts {attempts})"

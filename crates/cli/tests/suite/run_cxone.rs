@@ -240,6 +240,10 @@ async fn constant_429_gives_up_after_three_retries_with_exit_1() {
     );
     let audit = sb.audit_lines();
     assert_eq!(audit[0]["outcome"], "FAILED");
+    assert_eq!(
+        audit[0]["attempts"], 4,
+        "the audit line counts every attempt"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
