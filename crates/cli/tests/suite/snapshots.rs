@@ -7,7 +7,7 @@ fn settings() -> insta::Settings {
     // Keep the table's width: the replacements are as long as what they replace.
     settings.add_filter(
         r"(run id\s+┆ )[0-9a-f-]{36}",
-        "$1[run id...........................]",
+        "$1[run id............................]",
     );
     settings.add_filter(
         r"(latency\s+┆ )\d+\.\d ms\s*",
