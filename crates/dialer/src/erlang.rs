@@ -274,44 +274,21 @@ pub fn engset(sources: u32, servers: u32, idle_traffic: f64) -> Engset {
 mod tests {
     use super::*;
 
-    /// Published values are rounded to 7 significant digits: half a unit in the last place.
-    fn matches_published(x: f64, published: f64) {
-        assert!(
-            (x - published).abs() <= 5e-7 * published.abs(),
-            "{x} does not round to {published}"
-        );
-    }
+    // The design's figures (DESIGN §5.7) are checked to 1e-9 against 50-digit references in
+    // `tests/erlang_reference.rs`; these tests cover limits and identities.
 
     #[test]
-    fn erlang_c_100_calls_per_half_hour() {
-        // 100 calls / 1800 s × 180 s = 10 Erlangs on 14 agents, 20 s target.
-        let traffic = 100.0 / 1_800.0 * 180.0;
-        matches_published(erlang_c(14, traffic), 0.174_131_9);
-        matches_published(service_level(14, traffic, 180.0, 20.0), 0.888_350_0);
-        matches_published(average_speed_of_answer(14, traffic, 180.0), 7.835_937);
-        assert!((occupancy(14, traffic) - 10.0 / 14.0).abs() < 1e-15);
-    }
-
-    #[test]
-    fn erlang_c_2_calls_per_minute() {
-        let traffic = 2.0 / 60.0 * 240.0;
-        matches_published(erlang_c(10, traffic), 0.409_180_2);
-        matches_published(service_level(10, traffic, 240.0, 30.0), 0.681_330_2);
-        matches_published(average_speed_of_answer(10, traffic, 240.0), 49.101_62);
-    }
-
-    #[test]
-    fn erlang_b_tables() {
-        matches_published(erlang_b(10, 8.0), 0.121_661_1);
-        matches_published(erlang_b(20, 15.0), 0.045_593_2);
+    fn erlang_b_and_c_identities() {
         assert_eq!(erlang_b(0, 3.0), 1.0);
+        assert_eq!(erlang_c(10, 10.0), 1.0);
+        assert!((occupancy(14, 10.0) - 10.0 / 14.0).abs() < 1e-15);
+        // C > B below capacity.
+        assert!(erlang_c(10, 8.0) > erlang_b(10, 8.0));
     }
 
     #[test]
-    fn erlang_a_10_calls_per_minute() {
+    fn erlang_a_carried_load() {
         let a = erlang_a(10.0 / 60.0, 60.0, 10, 2.0);
-        // Published to 6 significant digits.
-        assert!((a.abandon_probability - 0.202_029).abs() <= 5e-7, "{a:?}");
         // Carried load: every call not abandoned is served.
         assert!((a.occupancy - (1.0 - a.abandon_probability)).abs() < 1e-12);
         assert!(a.wait_probability > a.abandon_probability);
@@ -365,12 +342,10 @@ mod tests {
     }
 
     #[test]
-    fn engset_ratio_dialer_figures() {
+    fn engset_limits() {
         // 15 lines (ratio 1.5 × 10 agents), p = 0.25, ring 20 s, talk 60 s: β = 0.25/20 · 60.
         let e = engset(15, 10, 0.75);
-        assert!((e.call_congestion - 0.022_476).abs() <= 5e-7, "{e:?}");
-        assert!((e.occupancy - 0.634_520).abs() <= 5e-7, "{e:?}");
-        assert!(e.time_congestion > e.call_congestion);
+        assert!(e.time_congestion > e.call_congestion, "{e:?}");
         // With as many servers as sources nothing is lost.
         assert_eq!(engset(5, 5, 2.0).call_congestion, 0.0);
         // Many sources with a small β tend to Erlang B.

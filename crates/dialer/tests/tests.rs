@@ -6,6 +6,7 @@
 mod buckets;
 mod common;
 mod determinism;
+mod erlang_reference;
 mod properties;
 mod queueing;
 mod strategies;
