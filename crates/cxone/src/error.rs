@@ -8,7 +8,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::simulate::ErrorBody;
+use crate::simulate::{ErrorBody, is_probability_adjustment};
 use crate::token::OAuthErrorBody;
 
 /// The most bytes of a failed answer's body kept in an error.
@@ -164,8 +164,14 @@ impl Error {
             Error::Status {
                 endpoint: Endpoint::Simulate,
                 status,
+                detail,
                 ..
             } => match status {
+                400 if is_probability_adjustment(detail) => Some(HINT_ABANDONMENT),
+                400 if names_a_work_limit(detail) => Some(
+                    "the request asks for more work than the server allows; shorten the window or \
+                     lower the replications",
+                ),
                 400 => Some(
                     "fix the payload: run `cxone-sim validate PAYLOAD` to list every violation",
                 ),
@@ -198,15 +204,24 @@ impl Error {
             Error::Decode { .. } => {
                 Some("the server does not speak the CXone simulate contract: check CXONE_BASE_URL")
             }
-            Error::AdjustmentsExhausted { .. } => Some(
-                "abandonment stays over the 3 % limit at this answer rate: lower answer_rate in the \
-                 payload, add agents, or allow more adjustments (--max-adjustments)",
-            ),
+            Error::AdjustmentsExhausted { .. } => Some(HINT_ABANDONMENT),
             Error::Request { .. } => {
                 Some("check CXONE_BASE_URL and the campaign id: they must form a valid URL")
             }
         }
     }
+}
+
+/// The hint when abandonment stays over the limit.
+const HINT_ABANDONMENT: &str = "abandonment stays over the 3 % limit at this answer rate: lower \
+                                answer_rate in the payload, add agents, or allow more adjustments \
+                                (--max-adjustments)";
+
+/// Does a 400 detail say the request broke one of the server's work limits (a payload that validates
+/// can still ask for too much work)? Work-limit refusals name the limit; a probability adjustment,
+/// which also speaks of a limit, is not one of them.
+fn names_a_work_limit(detail: &str) -> bool {
+    detail.to_ascii_lowercase().contains("limit") && !is_probability_adjustment(detail)
 }
 
 /// The 403 hint, with the scopes spelled as the contract spells them.
@@ -350,6 +365,31 @@ mod tests {
         );
         assert!(status(Endpoint::Simulate, 418).hint().is_none());
         assert_eq!(status(Endpoint::Simulate, 503).status(), Some(503));
+    }
+
+    #[test]
+    fn a_400_naming_a_work_limit_hints_at_less_work_not_validation() {
+        let with_detail = |detail: &str| Error::Status {
+            status: 400,
+            detail: detail.into(),
+            body: String::new(),
+            endpoint: Endpoint::Simulate,
+            attempts: 1,
+        };
+        let work = with_detail(
+            "work limit exceeded: simulationWindowMinutes is 1440; this server's limit \
+             max_window_minutes is 720",
+        );
+        let hint = work.hint().unwrap();
+        assert!(hint.contains("more work than the server allows"), "{hint}");
+        assert!(!hint.contains("cxone-sim validate"), "{hint}");
+        let invalid = with_detail("invalid simulate request (1 problem): answerRate: is 2");
+        assert!(invalid.hint().unwrap().contains("cxone-sim validate"));
+        let adjust = with_detail(
+            "simulated compliance abandon rate 4.10 % exceeds the 3 % limit at answer rate 0.38 \
+             with 12 agents; probability adjustment required: lower answerRate",
+        );
+        assert!(adjust.hint().unwrap().contains("lower answer_rate"));
     }
 
     #[test]

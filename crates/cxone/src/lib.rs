@@ -84,7 +84,9 @@ pub use error::{Endpoint, Error};
 
 pub use payload::{DialerType, HistoricalBucket, Payload};
 pub use retry::{Jitter, RetryPolicy};
-pub use simulate::{DialerSettings, ErrorBody, SimulateRequest, SimulateResponse};
+pub use simulate::{
+    DialerSettings, ErrorBody, SimulateRequest, SimulateResponse, SimulatedSettings,
+};
 pub use token_cache::TokenCache;
 pub use validate::Violation;
 pub use variance::VarianceAnalysis;

@@ -15,11 +15,12 @@ pub const MAX_MAX_CALLS: u32 = 100_000;
 /// Longest pacing interval a request may ask for: an hour.
 pub const MAX_INTERVAL_SECONDS: u32 = 3600;
 
-/// The dialer settings of a simulate request (and, in the answer, the settings simulated).
+/// The dialer settings of a simulate request. Strict: a server refuses a field it does not know, so a
+/// misspelt setting is never silently ignored. The answer carries [`SimulatedSettings`] instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DialerSettings {
-    /// Share of dial attempts a live person answers. In an answer: the simulated rate.
+    /// Share of dial attempts a live person answers.
     pub answer_rate: f64,
     /// Share of agent time available for calls.
     pub agent_efficiency: f64,
@@ -33,6 +34,52 @@ pub struct DialerSettings {
     /// Agents on the campaign; inferred from history when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agents: Option<u32>,
+}
+
+/// The settings a server reports as simulated, in a simulate answer.
+///
+/// Tolerant where [`DialerSettings`] is strict: only `answerRate` is required, and settings this client
+/// does not know are kept in [`extra`](Self::extra), so a compatible server that echoes fewer or more
+/// settings still decodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SimulatedSettings {
+    /// The simulated answer rate.
+    pub answer_rate: f64,
+    /// Share of agent time available for calls, if the server echoes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_efficiency: Option<f64>,
+    /// Pacing recalculation interval, seconds, if the server echoes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<u32>,
+    /// Most lines dialling at once, if the server echoes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_calls: Option<u32>,
+    /// Pacing mode, if the server echoes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialer_type: Option<DialerType>,
+    /// Agents simulated (given or inferred from history), if the server reports them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents: Option<u32>,
+    /// Any other setting a server reports; kept so nothing is lost.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SimulatedSettings {
+    /// The settings of a request as simulated at `answer_rate` with `agents`.
+    pub fn from_request(settings: &DialerSettings, answer_rate: f64, agents: Option<u32>) -> Self {
+        Self {
+            answer_rate,
+            agent_efficiency: Some(settings.agent_efficiency),
+            interval: Some(settings.interval),
+            max_calls: Some(settings.max_calls),
+            dialer_type: Some(settings.dialer_type),
+            agents,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 
 /// The simulate request body.
@@ -130,7 +177,7 @@ pub struct SimulateResponse {
     /// Identifies this simulation.
     pub simulation_id: String,
     /// The settings simulated; `answerRate` is the simulated answer rate.
-    pub predictive_dialer_settings: DialerSettings,
+    pub predictive_dialer_settings: SimulatedSettings,
     /// Simulated time, minutes.
     pub simulation_window_minutes: u32,
     /// How closely the simulated shape of the day follows history, 0..1.
@@ -157,4 +204,53 @@ pub const PROBABILITY_ADJUSTMENT: &str = "probability adjustment";
 /// Does a 400 detail ask the client to lower the answer rate and try again?
 pub fn is_probability_adjustment(detail: &str) -> bool {
     detail.to_ascii_lowercase().contains(PROBABILITY_ADJUSTMENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_settings_refuse_unknown_fields() {
+        let err = serde_json::from_value::<DialerSettings>(serde_json::json!({
+            "answerRate": 0.38, "agentEfficiency": 0.82, "interval": 3, "maxCalls": 50, "pacing": "x"
+        }))
+        .unwrap_err();
+        assert!(err.to_string().contains("pacing"), "{err}");
+    }
+
+    #[test]
+    fn answer_settings_need_only_the_answer_rate_and_keep_the_rest() {
+        let settings: SimulatedSettings =
+            serde_json::from_value(serde_json::json!({"answerRate": 0.36, "lineRatio": 1.8}))
+                .unwrap();
+        assert_eq!(settings.answer_rate, 0.36);
+        assert_eq!(settings.agents, None);
+        assert_eq!(settings.max_calls, None);
+        assert_eq!(settings.extra["lineRatio"], 1.8);
+        let back = serde_json::to_value(&settings).unwrap();
+        assert_eq!(
+            back,
+            serde_json::json!({"answerRate": 0.36, "lineRatio": 1.8})
+        );
+    }
+
+    #[test]
+    fn answer_settings_echo_the_request() {
+        let request = DialerSettings {
+            answer_rate: 0.38,
+            agent_efficiency: 0.82,
+            interval: 3,
+            max_calls: 50,
+            dialer_type: DialerType::Power,
+            agents: None,
+        };
+        let simulated = SimulatedSettings::from_request(&request, 0.37, Some(12));
+        let wire = serde_json::to_value(&simulated).unwrap();
+        assert_eq!(
+            wire,
+            serde_json::json!({"answerRate": 0.37, "agentEfficiency": 0.82, "interval": 3,
+                               "maxCalls": 50, "dialerType": "POWER", "agents": 12})
+        );
+    }
 }

@@ -27,6 +27,16 @@ pub const TOKEN_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long before its expiry a token is replaced.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
+/// The longest a fetched token is trusted, whatever `expires_in` the server claims: a day. A longer
+/// claim is cut to this (a token refetched early costs one request), so that no `expires_in` can
+/// overflow the clock.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// How long to trust a token whose answer said `expires_in` seconds: at most [`MAX_TOKEN_LIFETIME`].
+fn token_lifetime(expires_in: u64) -> Duration {
+    Duration::from_secs(expires_in).min(MAX_TOKEN_LIFETIME)
+}
+
 /// A token and when to stop using it.
 struct Cached {
     token: AccessToken,
@@ -225,10 +235,12 @@ impl TokenCache {
         if !answer.token_type.eq_ignore_ascii_case("bearer") {
             tracing::warn!(token_type = %answer.token_type, "the token endpoint issued a token that is not a bearer token; using it as one");
         }
-        let lifetime = Duration::from_secs(answer.expires_in);
+        let lifetime = token_lifetime(answer.expires_in);
         // A token shorter-lived than two margins is used for half its life rather than not at all.
         let margin = REFRESH_MARGIN.min(lifetime / 2);
-        let refresh_at = self.clock.now() + (lifetime - margin);
+        let now = self.clock.now();
+        // Cannot overflow with the lifetime capped at a day, but a clock near its end must not panic.
+        let refresh_at = now.checked_add(lifetime - margin).unwrap_or(now);
         tracing::debug!(fetch, expires_in = answer.expires_in, scope = ?answer.scope, "access token fetched");
         Ok(Cached {
             token: AccessToken::new(answer.access_token, fetch),
@@ -245,5 +257,18 @@ impl fmt::Debug for TokenCache {
             .field("fetches", &self.fetch_count())
             .field("policy", &self.policy)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_lifetimes_are_capped_at_a_day() {
+        assert_eq!(token_lifetime(u64::MAX), MAX_TOKEN_LIFETIME);
+        assert_eq!(token_lifetime(86_401), MAX_TOKEN_LIFETIME);
+        assert_eq!(token_lifetime(3600), Duration::from_secs(3600));
+        assert_eq!(token_lifetime(0), Duration::ZERO);
     }
 }

@@ -45,27 +45,31 @@ pub(crate) fn finish(out: Vec<Violation>) -> Result<(), Vec<Violation>> {
     if out.is_empty() { Ok(()) } else { Err(out) }
 }
 
-pub(crate) fn campaign_id(path: &str, id: &str, out: &mut Vec<Violation>) {
+/// The campaign-id rule: 1–128 characters of `[A-Za-z0-9_-]`, because the id goes into a URL path.
+/// `Err` holds what is wrong, worded to follow the field's name (`campaign_id must not be empty`).
+pub fn check_campaign_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
-        out.push(Violation::new(path, "must not be empty"));
+        Err("must not be empty".to_owned())
     } else if id.len() > MAX_CAMPAIGN_ID_LEN {
-        out.push(Violation::new(
-            path,
-            format!(
-                "is {} characters long; at most {MAX_CAMPAIGN_ID_LEN} are allowed",
-                id.len()
-            ),
-        ));
+        Err(format!(
+            "is {} characters long; at most {MAX_CAMPAIGN_ID_LEN} are allowed",
+            id.len()
+        ))
     } else if !id
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        out.push(Violation::new(
-            path,
-            format!(
-                "{id:?} may contain only letters, digits, '-' and '_' (it goes into a URL path)"
-            ),
-        ));
+        Err(format!(
+            "{id:?} may contain only letters, digits, '-' and '_' (it goes into a URL path)"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn campaign_id(path: &str, id: &str, out: &mut Vec<Violation>) {
+    if let Err(message) = check_campaign_id(id) {
+        out.push(Violation::new(path, message));
     }
 }
 
@@ -148,7 +152,7 @@ fn clock_minute(text: &str, is_end: bool) -> Option<u32> {
 }
 
 /// The history rules: 1–1440 buckets, well-formed and non-overlapping times, sane counts and talk times,
-/// and at least one bucket with attempts.
+/// at least one bucket with attempts, and at least one answered call among them.
 pub(crate) fn history(path: &str, buckets: &[HistoricalBucket], out: &mut Vec<Violation>) {
     if buckets.is_empty() {
         out.push(Violation::new(path, "must hold at least one time bucket"));
@@ -188,22 +192,120 @@ pub(crate) fn history(path: &str, buckets: &[HistoricalBucket], out: &mut Vec<Vi
         }
     }
     spans.sort_by_key(|(span, _)| span.start_minute);
-    for pair in spans.windows(2) {
-        let ((a, ia), (b, ib)) = (pair[0], pair[1]);
-        if b.start_minute < a.end_minute {
-            out.push(Violation::new(
-                format!("{path}[{ib}].time_bucket"),
-                format!(
-                    "{:?} overlaps {path}[{ia}] ({:?}); buckets must not overlap",
-                    buckets[ib].time_bucket, buckets[ia].time_bucket
-                ),
-            ));
+    // Compare each span with the one reaching furthest so far, not only its neighbour: a long bucket
+    // can overlap several that follow it (09:00-12:00 over 10:00-10:30 and 10:45-11:00).
+    let mut furthest: Option<(TimeBucket, usize)> = None;
+    for &(b, ib) in &spans {
+        if let Some((a, ia)) = furthest {
+            if b.start_minute < a.end_minute {
+                out.push(Violation::new(
+                    format!("{path}[{ib}].time_bucket"),
+                    format!(
+                        "{:?} overlaps {path}[{ia}] ({:?}); buckets must not overlap",
+                        buckets[ib].time_bucket, buckets[ia].time_bucket
+                    ),
+                ));
+            }
+            if b.end_minute <= a.end_minute {
+                continue;
+            }
         }
+        furthest = Some((b, ib));
     }
     if !buckets.iter().any(|b| b.calls_attempted > 0) {
         out.push(Violation::new(
             path,
             "no bucket has any calls attempted; at least one bucket needs attempts to give a historical answer rate",
         ));
+    } else if !buckets
+        .iter()
+        .any(|b| b.calls_attempted > 0 && b.calls_answered > 0)
+    {
+        out.push(Violation::new(
+            path,
+            "no bucket has answered calls; the historical answer rate would be 0 and the variance check undefined",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(time: &str, attempted: u64, answered: u64) -> HistoricalBucket {
+        HistoricalBucket {
+            time_bucket: time.into(),
+            calls_attempted: attempted,
+            calls_answered: answered,
+            avg_talk_time_seconds: 140.0,
+        }
+    }
+
+    fn violations(buckets: &[HistoricalBucket]) -> Vec<Violation> {
+        let mut out = Vec::new();
+        history("historical_matrix", buckets, &mut out);
+        out
+    }
+
+    #[test]
+    fn history_with_attempts_but_no_answers_is_rejected() {
+        let found = violations(&[bucket("09:00-10:00", 500, 0), bucket("10:00-11:00", 620, 0)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].path, "historical_matrix");
+        assert!(
+            found[0].message.contains("no bucket has answered calls"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn one_answered_call_is_enough() {
+        let found = violations(&[bucket("09:00-10:00", 500, 0), bucket("10:00-11:00", 620, 1)]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_long_bucket_overlapping_several_later_ones_is_reported_for_each() {
+        let found = violations(&[
+            bucket("09:00-12:00", 500, 190),
+            bucket("10:00-10:30", 100, 40),
+            bucket("10:45-11:00", 100, 40),
+            bucket("12:00-13:00", 100, 40),
+        ]);
+        let paths: Vec<&str> = found.iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "historical_matrix[1].time_bucket",
+                "historical_matrix[2].time_bucket"
+            ]
+        );
+        assert!(
+            found
+                .iter()
+                .all(|v| v.message.contains("historical_matrix[0]"))
+        );
+    }
+
+    #[test]
+    fn touching_buckets_do_not_overlap() {
+        let found = violations(&[
+            bucket("10:00-11:00", 100, 40),
+            bucket("09:00-10:00", 100, 40),
+            bucket("11:00-24:00", 100, 40),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn the_campaign_id_rule_says_what_is_wrong() {
+        assert_eq!(check_campaign_id("spring_renewals-2"), Ok(()));
+        assert_eq!(check_campaign_id(""), Err("must not be empty".to_owned()));
+        let long = check_campaign_id(&"x".repeat(MAX_CAMPAIGN_ID_LEN + 1)).unwrap_err();
+        assert!(long.contains("129 characters"), "{long}");
+        let slash = check_campaign_id("a/b").unwrap_err();
+        assert!(slash.contains("URL path"), "{slash}");
+        assert!(check_campaign_id("é").is_err());
     }
 }

@@ -49,6 +49,37 @@ async fn a_simulate_request_carries_the_contract_headers_and_body() {
 }
 
 #[tokio::test]
+async fn an_answer_with_only_the_answer_rate_and_an_unknown_setting_decodes() {
+    let server = MockServer::start().await;
+    mount_tokens(&server, 1).await;
+    let answer = ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "status": "COMPLETED",
+        "campaignId": CAMPAIGN,
+        "simulationId": "sim-2",
+        "predictiveDialerSettings": {"answerRate": 0.35, "lineRatio": 1.7},
+        "simulationWindowMinutes": 120,
+        "predictedAccuracy": 0.9,
+        "metrics": {}
+    }));
+    mount_simulate(&server, answer, 1).await;
+    let (client, _) = client(&server, seeded_policy());
+
+    let done = client
+        .simulate_once(CAMPAIGN, &request(0.38), "key-tolerant")
+        .await
+        .unwrap();
+
+    let settings = &done.value.predictive_dialer_settings;
+    assert_eq!(settings.answer_rate, 0.35);
+    assert_eq!(settings.agents, None);
+    assert_eq!(settings.agent_efficiency, None);
+    assert_eq!(
+        settings.extra.get("lineRatio"),
+        Some(&serde_json::json!(1.7))
+    );
+}
+
+#[tokio::test]
 async fn a_429_with_retry_after_1_waits_at_least_a_second_under_the_same_key() {
     let server = MockServer::start().await;
     mount_tokens(&server, 1).await;

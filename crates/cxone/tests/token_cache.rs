@@ -321,3 +321,23 @@ async fn refused_credentials_are_not_retried() {
     assert_eq!(error.attempts(), Some(1));
     assert!(sleeper.waits().is_empty());
 }
+
+#[tokio::test]
+async fn a_token_claiming_to_live_for_ever_is_trusted_for_a_day() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(NumberedTokens::new(18_446_744_073_709_551_615))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let tokens = token_cache(&server, clock.clone());
+
+    assert_eq!(tokens.token().await.unwrap().expose_secret(), token_n(1));
+    clock.advance(Duration::from_secs(24 * 3600 - 60 - 1));
+    assert_eq!(tokens.token().await.unwrap().expose_secret(), token_n(1));
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(tokens.token().await.unwrap().expose_secret(), token_n(2));
+    assert_eq!(tokens.fetch_count(), 2);
+}

@@ -186,7 +186,8 @@ fn issue(
         }
     };
 
-    let ttl = state.config().token_ttl;
+    // The store cuts a longer lifetime to this; the answer says what the token really gets.
+    let ttl = state.config().token_ttl.min(crate::tokens::MAX_TOKEN_TTL);
     let access_token = state.tokens().issue(
         Grant {
             client_id: client.id.clone(),

@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         cxone::SimulateRequest,
         cxone::SimulateResponse,
         cxone::DialerSettings,
+        cxone::SimulatedSettings,
         cxone::HistoricalBucket,
         cxone::DialerType,
         cxone::ErrorBody,
@@ -51,6 +52,7 @@ mod tests {
         assert!(paths.contains_key("/api/v2/outbound/campaigns/{campaignId}/simulate"));
         let schemas = doc["components"]["schemas"].as_object().unwrap();
         assert!(schemas.contains_key("SimulateRequest"));
+        assert!(schemas.contains_key("SimulatedSettings"));
         assert!(schemas.contains_key("TokenResponse"));
         assert_eq!(
             doc["components"]["securitySchemes"]["bearer"]["scheme"],

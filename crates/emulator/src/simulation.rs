@@ -5,8 +5,10 @@
 //! plan, runs the engine (CPU-bound: callers on an async runtime run it on a blocking thread), applies the
 //! probability-adjustment rule and builds the answer.
 
-use cxone::simulate::{PROBABILITY_ADJUSTMENT, SimulateRequest, SimulateResponse};
-use cxone::validate::{MAX_CAMPAIGN_ID_LEN, TimeBucket};
+use cxone::simulate::{
+    PROBABILITY_ADJUSTMENT, SimulateRequest, SimulateResponse, SimulatedSettings,
+};
+use cxone::validate::TimeBucket;
 use dialer::history::{CampaignPlan, HistoryBucket};
 
 use crate::failure::ApiFailure;
@@ -14,8 +16,9 @@ use crate::limits::WorkLimits;
 use crate::seed::{derive_seed, simulation_id};
 
 /// The most a simulated `compliance_abandon_rate` may be before the answer rate must come down: the
-/// FCC/FTC 3 % rule.
-pub const COMPLIANCE_ABANDON_LIMIT: f64 = 0.03;
+/// FCC/FTC 3 % rule. The engine's own limit ([`dialer::pacing::LEGAL_ABANDON_LIMIT`]), so the pacing
+/// target and the server's refusal can never disagree.
+pub const COMPLIANCE_ABANDON_LIMIT: f64 = dialer::pacing::LEGAL_ABANDON_LIMIT;
 
 /// Simulates `request` for `campaign_id` with the seed derived from the request ([`derive_seed`]).
 ///
@@ -49,18 +52,21 @@ pub fn simulate_with_seed(
     let compliance = report.metrics.compliance_abandon_rate.mean;
     if compliance > COMPLIANCE_ABANDON_LIMIT {
         return Err(ApiFailure::bad_request(format!(
-            "simulated compliance abandon rate {:.2} % exceeds the 3 % limit at answer rate {} with {} \
+            "simulated compliance abandon rate {:.2} % exceeds the {} % limit at answer rate {} with {} \
              agents; {PROBABILITY_ADJUSTMENT} required: lower answerRate",
             compliance * 100.0,
+            COMPLIANCE_ABANDON_LIMIT * 100.0,
             settings.answer_rate,
             scenario.agents
         )));
     }
 
     let accuracy = dialer::history::predicted_accuracy(&report, &plan.history).clamp(0.0, 1.0);
-    let mut answered_settings = settings.clone();
-    answered_settings.answer_rate = report.metrics.answer_rate.mean;
-    answered_settings.agents = Some(scenario.agents);
+    let answered_settings = SimulatedSettings::from_request(
+        settings,
+        report.metrics.answer_rate.mean,
+        Some(scenario.agents),
+    );
     let (replications, seed_used) = (report.replications, report.seed);
     let metrics = serde_json::to_value(report.metrics).map_err(|e| {
         tracing::error!(error = %e, "engine metrics could not be serialized");
@@ -133,22 +139,11 @@ fn engine_refusal(violations: Vec<dialer::Violation>) -> ApiFailure {
     ))
 }
 
-/// A campaign id must be 1–128 characters of `[A-Za-z0-9_-]`, as in the payload: it is a URL path
-/// segment.
+/// A campaign id must obey the payload's rule ([`cxone::validate::check_campaign_id`]): it is a URL
+/// path segment.
 pub(crate) fn check_campaign_id(campaign_id: &str) -> Result<(), ApiFailure> {
-    let ok = !campaign_id.is_empty()
-        && campaign_id.len() <= MAX_CAMPAIGN_ID_LEN
-        && campaign_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiFailure::bad_request(format!(
-            "campaignId {campaign_id:?} is not valid: it must be 1 to {MAX_CAMPAIGN_ID_LEN} letters, \
-             digits, '-' or '_'"
-        )))
-    }
+    cxone::validate::check_campaign_id(campaign_id)
+        .map_err(|message| ApiFailure::bad_request(format!("campaignId {message}")))
 }
 
 /// Maps a (valid) request to the engine's campaign plan.
@@ -204,6 +199,16 @@ mod tests {
         for bad in ["", "a/b", "a b", "é", &"x".repeat(129)] {
             let err = check_campaign_id(bad).unwrap_err();
             assert_eq!(err.status, 400, "{bad}");
+            assert!(err.detail.starts_with("campaignId "), "{}", err.detail);
         }
+    }
+
+    #[test]
+    fn the_compliance_limit_is_the_engines() {
+        assert_eq!(
+            COMPLIANCE_ABANDON_LIMIT,
+            dialer::pacing::LEGAL_ABANDON_LIMIT
+        );
+        assert_eq!(format!("{}", COMPLIANCE_ABANDON_LIMIT * 100.0), "3");
     }
 }

@@ -12,6 +12,10 @@ use tokio::time::Instant;
 /// cannot grow memory without bound.
 const MAX_TOKENS: usize = 100_000;
 
+/// The latest a token may expire, counted from its issue: about a hundred years. A longer lifetime is
+/// cut to this so that no configured lifetime can overflow the clock.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// What a bearer token grants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
@@ -79,7 +83,7 @@ impl TokenStore {
             key,
             Issued {
                 grant,
-                expires_at: now + ttl,
+                expires_at: expiry(now, ttl),
             },
         );
         tokens.order.push_back(key);
@@ -101,6 +105,13 @@ impl TokenStore {
         // insert or remove), so a poisoned lock is still safe to use.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// `now + ttl`, the lifetime cut to [`MAX_TOKEN_TTL`]; `now` itself only if even that would overflow.
+fn expiry(now: Instant, ttl: Duration) -> Instant {
+    now.checked_add(ttl.min(MAX_TOKEN_TTL))
+        .or_else(|| now.checked_add(Duration::from_secs(24 * 3600)))
+        .unwrap_or(now)
 }
 
 #[cfg(test)]
@@ -133,5 +144,16 @@ mod tests {
         assert_ne!(old, new);
         assert_eq!(store.check(&old), Err(TokenRefusal::Unknown));
         assert_eq!(store.lock().order.len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_huge_lifetime_does_not_panic_and_the_token_lives() {
+        let store = TokenStore::default();
+        let token = store.issue(grant(), Duration::MAX);
+        assert_eq!(store.check(&token), Ok(grant()));
+        tokio::time::advance(Duration::from_secs(10 * 365 * 24 * 3600)).await;
+        assert_eq!(store.check(&token), Ok(grant()));
+        let another = store.issue(grant(), Duration::from_secs(u64::MAX));
+        assert_eq!(store.check(&another), Ok(grant()));
     }
 }
