@@ -7,40 +7,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dialer::{DialerMode, Distribution, RingTimes, Scenario};
+#[path = "reference.rs"]
+mod reference;
 
-fn reference(agents: u32, window_minutes: f64, replications: u32) -> Scenario {
-    Scenario {
-        agents,
-        agent_efficiency: 1.0,
-        window_minutes,
-        warmup_minutes: 0.0,
-        dialer: DialerMode::Ratio { level: 1.2 },
-        max_lines: None,
-        pacing_interval_seconds: 0.0,
-        live_answer_probability: 0.3,
-        ring_seconds: RingTimes {
-            live: Distribution::Uniform {
-                min: 1.6,
-                max: 14.4,
-            },
-            other: Distribution::Uniform {
-                min: 10.0,
-                max: 30.0,
-            },
-        },
-        talk_seconds: Distribution::Lognormal {
-            mean: 120.0,
-            cv: 0.8,
-        },
-        wrap_seconds: Distribution::ZERO,
-        patience_seconds: Distribution::Fixed { mean: 2.0 },
-        connect_within_seconds: 2.0,
-        replications,
-        seed: 1,
-        buckets: None,
-    }
-}
+use reference::reference;
 
 fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");

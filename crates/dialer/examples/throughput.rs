@@ -8,41 +8,13 @@
 //! cargo run --release -p dialer --example throughput -- --window 1440 --agents 100 --threads 1 --replications 4
 //! ```
 
-use std::process::ExitCode;
-use std::time::Instant;
+#[path = "../benches/reference.rs"]
+mod reference;
 
-fn reference(agents: u32, window_minutes: f64, replications: u32) -> dialer::Scenario {
-    dialer::Scenario {
-        agents,
-        agent_efficiency: 1.0,
-        window_minutes,
-        warmup_minutes: 0.0,
-        dialer: dialer::DialerMode::Ratio { level: 1.2 },
-        max_lines: None,
-        pacing_interval_seconds: 0.0,
-        live_answer_probability: 0.3,
-        ring_seconds: dialer::RingTimes {
-            live: dialer::Distribution::Uniform {
-                min: 1.6,
-                max: 14.4,
-            },
-            other: dialer::Distribution::Uniform {
-                min: 10.0,
-                max: 30.0,
-            },
-        },
-        talk_seconds: dialer::Distribution::Lognormal {
-            mean: 120.0,
-            cv: 0.8,
-        },
-        wrap_seconds: dialer::Distribution::ZERO,
-        patience_seconds: dialer::Distribution::Fixed { mean: 2.0 },
-        connect_within_seconds: 2.0,
-        replications,
-        seed: 1,
-        buckets: None,
-    }
-}
+use std::process::ExitCode;
+
+use reference::reference;
+use std::time::Instant;
 
 fn main() -> ExitCode {
     let mut window = 1_440.0;
