@@ -22,19 +22,26 @@ mod simulate_cmd;
 mod validate_cmd;
 mod webhook;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, LogFormat};
 use crate::failure::Failure;
 
 fn main() -> ExitCode {
     // `.env` first, so that clap's `env` defaults see it; variables already set win.
     let dotenv = config::load_dotenv();
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    // The emulator's request log is its main output on stderr: on by default.
+    let quiet_level = if matches!(cli.command, Command::Serve(_)) {
+        1
+    } else {
+        0
+    };
+    init_logging(cli.verbose.max(quiet_level), cli.log_format);
     if let Err(failure) = dotenv {
         return failure.report();
     }
@@ -62,16 +69,19 @@ fn main() -> ExitCode {
     })
 }
 
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, format: LogFormat) {
     let default = match verbose {
         0 => "warn",
         1 => "info",
         _ => "debug",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    match format {
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => builder.json().init(),
+    }
 }

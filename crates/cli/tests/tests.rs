@@ -10,6 +10,8 @@ mod emulator_e2e;
 mod run_cxone;
 #[path = "suite/run_local.rs"]
 mod run_local;
+#[path = "suite/serve.rs"]
+mod serve;
 #[path = "suite/snapshots.rs"]
 mod snapshots;
 #[path = "suite/validate.rs"]
