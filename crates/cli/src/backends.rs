@@ -1,6 +1,7 @@
 //! The two places a simulation can run, behind the one `SimulateBackend` interface, and how their
 //! failures become exit codes and hints.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::anyhow;
@@ -10,6 +11,7 @@ use cxone::{SimulateRequest, SimulateResponse};
 use crate::args::{Backend, RunArgs};
 use crate::config::CxoneSettings;
 use crate::failure::{ExitKind, Failure};
+use crate::progress::EngineProgress;
 
 /// How the tool introduces itself to servers.
 pub const USER_AGENT: &str = concat!("cxone-sim/", env!("CARGO_PKG_VERSION"));
@@ -44,10 +46,13 @@ pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
                 seed: args.seed,
                 replications: args.replications,
             };
+            let progress = EngineProgress::new();
             let local = emulator::LocalBackend::new(options).map_err(|e| {
                 Failure::invalid(anyhow!("--{e}"))
                     .hint("leave out --seed and --replications for the defaults")
             })?;
+            let local =
+                local.with_progress(Arc::new(move |done, total| progress.update(done, total)));
             Ok(AnyBackend::Local(local))
         }
         Backend::Cxone => {

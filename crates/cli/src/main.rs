@@ -8,6 +8,7 @@
 //! - `validate_cmd`, `simulate_cmd`, `serve_cmd`: the other commands.
 //! - `webhook`, `audit`: the workforce-planner notification and the JSON Lines audit log.
 //! - `input`, `output`, `failure`: reading files, printing tables and JSON, exit codes and hints.
+//! - `progress`: the progress bar of long engine runs.
 
 mod args;
 mod audit;
@@ -17,6 +18,7 @@ mod failure;
 mod input;
 mod output;
 mod pipeline;
+mod progress;
 mod serve_cmd;
 mod simulate_cmd;
 mod validate_cmd;

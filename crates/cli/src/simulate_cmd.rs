@@ -1,13 +1,10 @@
 //! `cxone-sim simulate`: the engine on a payload file or a scenario file, with its metrics as tables
 //! or JSON.
 
-use std::time::{Duration, Instant};
-
 use anyhow::anyhow;
 use comfy_table::Cell;
 use cxone::{Payload, SimulateRequest};
 use dialer::Scenario;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::Value;
 
 use crate::args::SimulateArgs;
@@ -15,6 +12,7 @@ use crate::config;
 use crate::failure::{Failure, Outcome};
 use crate::input;
 use crate::output::{self, count, percent, rate};
+use crate::progress::EngineProgress;
 
 /// What kind of file was given.
 enum FileKind {
@@ -91,33 +89,14 @@ fn scenario_from_payload(text: &str, args: &SimulateArgs) -> Result<Scenario, Fa
         .map_err(|failure| Failure::invalid(anyhow!("{}", failure.detail)))
 }
 
-/// Runs the engine off the async runtime; a bar appears on stderr if the run takes over a second
-/// (and stderr is a terminal).
+/// Runs the engine off the async runtime, with a progress bar for long runs.
 async fn run_with_progress(scenario: Scenario) -> Result<dialer::Report, Failure> {
-    let bar = ProgressBar::with_draw_target(
-        Some(u64::from(scenario.replications)),
-        ProgressDrawTarget::hidden(),
-    );
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} simulating {pos}/{len} replications [{elapsed_precise}] {wide_bar}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let started = Instant::now();
-    let worker_bar = bar.clone();
-    let report = tokio::task::spawn_blocking(move || {
-        dialer::simulate_with_progress(&scenario, &|done, _total| {
-            if worker_bar.is_hidden() && started.elapsed() > Duration::from_secs(1) {
-                worker_bar.set_draw_target(ProgressDrawTarget::stderr());
-            }
-            worker_bar.set_position(done);
-        })
+    let progress = EngineProgress::new();
+    tokio::task::spawn_blocking(move || {
+        dialer::simulate_with_progress(&scenario, &|done, total| progress.update(done, total))
     })
     .await
-    .map_err(|e| Failure::runtime(anyhow!("the simulation stopped unexpectedly: {e}")))?;
-    bar.finish_and_clear();
-    Ok(report)
+    .map_err(|e| Failure::runtime(anyhow!("the simulation stopped unexpectedly: {e}")))
 }
 
 fn print_report(report: &Value, shape: &str) {

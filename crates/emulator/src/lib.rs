@@ -85,8 +85,8 @@ pub use config::{
 };
 pub use failure::ApiFailure;
 pub use limits::WorkLimits;
-pub use local::{LocalBackend, LocalOptions};
+pub use local::{LocalBackend, LocalOptions, Progress};
 pub use seed::derive_seed;
 pub use server::{app, run, run_with_state};
-pub use simulation::{scenario_for_request, simulate, simulate_with_seed};
+pub use simulation::{scenario_for_request, simulate, simulate_with_progress, simulate_with_seed};
 pub use state::AppState;

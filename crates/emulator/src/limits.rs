@@ -34,6 +34,16 @@ impl Default for WorkLimits {
 }
 
 impl WorkLimits {
+    /// The limits of the in-process backend: the user's own machine, so every campaign the payload
+    /// rules allow (up to 10 000 agents for a whole day) runs at the default 20 replications — about a
+    /// minute of engine work at most — while runs of many minutes are still refused.
+    pub fn for_local_use() -> Self {
+        Self {
+            max_agent_minutes: 300_000_000,
+            ..Self::default()
+        }
+    }
+
     /// Checks what can be checked before the agents are known: window, buckets, replications.
     pub(crate) fn check_request(
         &self,
@@ -104,6 +114,18 @@ mod tests {
         );
         assert!(err.detail.contains("max_buckets is 2"), "{}", err.detail);
         assert!(limits.check_request(60, 2).is_ok());
+    }
+
+    #[test]
+    fn local_use_takes_every_payload_campaign_at_default_replications_but_not_ten_times_more() {
+        let local = WorkLimits::for_local_use();
+        assert!(WorkLimits::default().check_agents(10_000, 1440).is_err());
+        assert!(local.check_agents(10_000, 1440).is_ok());
+        let heavy = WorkLimits {
+            replications: 200,
+            ..local
+        };
+        assert!(heavy.check_agents(10_000, 1440).is_err());
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! [`LocalBackend`]: the simulate endpoint without HTTP. The same core answers, so a request gives the
 //! same metrics (and the same failure status and detail) here as from the server.
 
+use std::fmt;
+use std::sync::Arc;
+
 use cxone::simulate::{SimulateRequest, SimulateResponse};
 
 use crate::config::ConfigError;
@@ -17,23 +20,39 @@ pub struct LocalOptions {
     pub replications: Option<u32>,
 }
 
+/// Called with (replications done, replications in all) while a simulation runs.
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
 /// Runs simulations in process, on a blocking thread, with the server's rules.
 ///
-/// With default options it answers exactly as an emulator with default settings: same metrics, same
-/// failure status and detail.
-#[derive(Debug, Clone, Default)]
+/// `LocalBackend::default()` answers exactly as an emulator with default settings: same metrics, same
+/// failure status and detail. [`LocalBackend::new`] differs only in its work limits
+/// ([`WorkLimits::for_local_use`]) and the options given.
+#[derive(Clone, Default)]
 pub struct LocalBackend {
     /// The work limits and replications, as a server with the same limits would apply them.
     limits: WorkLimits,
     /// A fixed engine seed; `None` derives it from the request, as the server does.
     seed: Option<u64>,
+    /// Told how far the engine is, for a progress bar.
+    progress: Option<Progress>,
+}
+
+impl fmt::Debug for LocalBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalBackend")
+            .field("limits", &self.limits)
+            .field("seed", &self.seed)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl LocalBackend {
-    /// A backend with the server's default work limits, changed by `options`; an error if the
-    /// replications are outside 1 to [`WorkLimits::max_replications`].
+    /// A backend with the work limits for local use ([`WorkLimits::for_local_use`]), changed by
+    /// `options`; an error if the replications are outside 1 to [`WorkLimits::max_replications`].
     pub fn new(options: LocalOptions) -> Result<Self, ConfigError> {
-        let mut limits = WorkLimits::default();
+        let mut limits = WorkLimits::for_local_use();
         if let Some(replications) = options.replications {
             if replications == 0 || replications > limits.max_replications {
                 return Err(ConfigError::Replications {
@@ -46,12 +65,23 @@ impl LocalBackend {
         Ok(Self {
             limits,
             seed: options.seed,
+            progress: None,
         })
     }
 
     /// A backend applying `limits`, as a server configured with them would.
     pub fn with_limits(limits: WorkLimits) -> Self {
-        Self { limits, seed: None }
+        Self {
+            limits,
+            seed: None,
+            progress: None,
+        }
+    }
+
+    /// The same backend reporting the engine's progress to `progress`.
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// The same backend with a fixed engine seed instead of the one derived from the request. Its answers
@@ -75,11 +105,18 @@ impl LocalBackend {
         let request = request.clone();
         let campaign_id = campaign_id.to_owned();
         let limits = self.limits.clone();
-        let seed = self.seed;
+        let seed = self
+            .seed
+            .unwrap_or_else(|| crate::seed::derive_seed(&request, &campaign_id));
+        let progress = self.progress.clone();
         // The engine is CPU-bound: keep it off the async runtime's worker threads.
-        tokio::task::spawn_blocking(move || match seed {
-            Some(seed) => simulation::simulate_with_seed(&request, &campaign_id, &limits, seed),
-            None => simulation::simulate(&request, &campaign_id, &limits),
+        tokio::task::spawn_blocking(move || {
+            let report = |done, total| {
+                if let Some(progress) = &progress {
+                    progress(done, total);
+                }
+            };
+            simulation::simulate_with_progress(&request, &campaign_id, &limits, seed, &report)
         })
         .await
         .map_err(|e| {

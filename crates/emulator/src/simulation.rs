@@ -45,9 +45,21 @@ pub fn simulate_with_seed(
     limits: &WorkLimits,
     seed: u64,
 ) -> Result<SimulateResponse, ApiFailure> {
+    simulate_with_progress(request, campaign_id, limits, seed, &|_, _| {})
+}
+
+/// [`simulate_with_seed`], calling `progress(replications done, replications in all)` as the engine
+/// goes (for a progress bar on long local runs).
+pub fn simulate_with_progress(
+    request: &SimulateRequest,
+    campaign_id: &str,
+    limits: &WorkLimits,
+    seed: u64,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<SimulateResponse, ApiFailure> {
     let (plan, scenario) = prepare(request, campaign_id, limits, seed)?;
     let window = request.simulation_window_minutes;
-    let report = dialer::try_simulate(&scenario).map_err(engine_refusal)?;
+    let report = dialer::try_simulate_with_progress(&scenario, progress).map_err(engine_refusal)?;
     let settings = &request.predictive_dialer_settings;
     let compliance = report.metrics.compliance_abandon_rate.mean;
     if compliance > COMPLIANCE_ABANDON_LIMIT {
@@ -92,14 +104,14 @@ pub fn simulate_with_seed(
     })
 }
 
-/// The engine scenario the core would run for `request` (default work limits, the seed derived from the
-/// request): for callers that run the engine themselves, e.g. with a progress bar.
+/// The engine scenario the core would run for `request` in process ([`WorkLimits::for_local_use`], the
+/// seed derived from the request): for callers that run the engine themselves, e.g. with a progress bar.
 pub fn scenario_for_request(
     request: &SimulateRequest,
     campaign_id: &str,
 ) -> Result<dialer::Scenario, ApiFailure> {
     let seed = derive_seed(request, campaign_id);
-    prepare(request, campaign_id, &WorkLimits::default(), seed).map(|(_, scenario)| scenario)
+    prepare(request, campaign_id, &WorkLimits::for_local_use(), seed).map(|(_, scenario)| scenario)
 }
 
 /// Checks the campaign id, the body and the work limits, and builds the plan and the scenario.
