@@ -2,21 +2,35 @@
 
 use serde::Serialize;
 
-/// A metric's mean over replications and its 95 % confidence interval.
+/// A metric's mean over the replications where it is defined, and its 95 % confidence interval.
 ///
-/// The interval is `mean ± t(0.975, n − 1) · s / √n`; with one replication it collapses to the mean.
+/// The interval is `mean ± t(0.975, n − 1) · s / √n` over the `n` replications where the metric is
+/// defined (a rate is undefined in a replication where its denominator is 0, e.g. an abandon rate
+/// without live answers). With fewer than two such replications the sample gives no measure of its
+/// own spread, so the interval is undefined: `ci95` is `None` (JSON `null`) rather than a
+/// zero-width `[mean, mean]` that would claim certainty. With none at all the metric is undefined:
+/// `n` is 0, `mean` is 0 (a JSON-safe placeholder, not a measurement) and `ci95` is `None`.
+///
+/// Serialises as `{"mean": x, "ci95": [lo, hi] | null, "n": k}`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
-    /// Mean over replications.
+    /// Mean over the replications where the metric is defined (0 when it is defined in none).
     pub mean: f64,
-    /// 95 % confidence interval of the mean, `[low, high]`.
-    pub ci95: [f64; 2],
+    /// 95 % confidence interval of the mean, `[low, high]`; `None` with fewer than two values.
+    pub ci95: Option<[f64; 2]>,
+    /// Replications the estimate is over: those where the metric is defined.
+    pub n: u64,
 }
 
 impl Estimate {
-    /// Half the width of the confidence interval.
-    pub fn half_width(&self) -> f64 {
-        0.5 * (self.ci95[1] - self.ci95[0])
+    /// Half the width of the confidence interval, when it is defined.
+    pub fn half_width(&self) -> Option<f64> {
+        self.ci95.map(|[low, high]| 0.5 * (high - low))
+    }
+
+    /// Whether the metric was defined in at least one replication.
+    pub fn is_defined(&self) -> bool {
+        self.n > 0
     }
 }
 
@@ -43,18 +57,20 @@ impl Accumulator {
         self.count
     }
 
-    /// The mean and its 95 % confidence interval.
+    /// The mean and its 95 % confidence interval (undefined with fewer than two values).
     pub fn estimate(&self) -> Estimate {
         self.estimate_with(t_critical_95(self.count.max(2) - 1))
     }
 
     /// The mean and its 95 % confidence interval, given `t_critical_95(count − 1)` (so that many
-    /// estimates over the same replications compute it once).
+    /// estimates over the same replications compute it once). With fewer than two values the
+    /// interval is `None` and `critical` is unused.
     pub fn estimate_with(&self, critical: f64) -> Estimate {
         if self.count < 2 {
             return Estimate {
                 mean: self.mean,
-                ci95: [self.mean, self.mean],
+                ci95: None,
+                n: self.count,
             };
         }
         let n = self.count as f64;
@@ -62,7 +78,8 @@ impl Accumulator {
         let half = critical * standard_error;
         Estimate {
             mean: self.mean,
-            ci95: [self.mean - half, self.mean + half],
+            ci95: Some([self.mean - half, self.mean + half]),
+            n: self.count,
         }
     }
 }
@@ -209,9 +226,31 @@ mod tests {
         assert_eq!(e.mean, 3.0);
         // s = √2.5, se = √0.5, t(4) = 2.776445.
         let half = 2.776_445_105 * 0.5f64.sqrt();
-        assert!((e.half_width() - half).abs() < 1e-6, "{e:?}");
+        assert!((e.half_width().unwrap() - half).abs() < 1e-6, "{e:?}");
+        assert_eq!(e.n, 5);
+    }
+
+    #[test]
+    fn one_value_gives_no_interval() {
         let mut single = Accumulator::default();
         single.add(7.0);
-        assert_eq!(single.estimate().ci95, [7.0, 7.0]);
+        let e = single.estimate();
+        assert_eq!(e.mean, 7.0);
+        assert_eq!(e.n, 1);
+        assert_eq!(e.ci95, None);
+        assert_eq!(e.half_width(), None);
+        assert_eq!(
+            serde_json::to_value(e).unwrap(),
+            serde_json::json!({"mean": 7.0, "ci95": null, "n": 1})
+        );
+        let none = Accumulator::default().estimate();
+        assert_eq!((none.mean, none.ci95, none.n), (0.0, None, 0));
+        assert!(!none.is_defined());
+        single.add(9.0);
+        let two = single.estimate();
+        // s = √2, se = 1, t(1) = 12.706205.
+        let [low, high] = two.ci95.unwrap();
+        assert!((low - (8.0 - 12.706_205)).abs() < 1e-5, "{two:?}");
+        assert!((high - (8.0 + 12.706_205)).abs() < 1e-5, "{two:?}");
     }
 }

@@ -12,7 +12,7 @@ pub fn scenario(json: serde_json::Value) -> Scenario {
 
 /// The standard error of an estimate over `replications`, recovered from its 95 % interval.
 pub fn standard_error(estimate: &Estimate, replications: u32) -> f64 {
-    estimate.half_width() / t_critical_95(u64::from(replications) - 1)
+    estimate.half_width().unwrap() / t_critical_95(u64::from(replications) - 1)
 }
 
 /// Asserts a simulated rate is within `max(3·SE, 0.003)` of its expected value.

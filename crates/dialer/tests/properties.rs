@@ -158,7 +158,8 @@ proptest! {
                 prop_assert!((0.0..=1.0).contains(&rate.mean), "{:?}", rate);
             }
             for e in m.to_array() {
-                prop_assert!(e.mean.is_finite() && e.ci95[0] <= e.mean && e.mean <= e.ci95[1]);
+                prop_assert!(e.mean.is_finite() && e.n <= u64::from(s.replications));
+                prop_assert!(e.ci95.is_none_or(|[low, high]| low <= e.mean && e.mean <= high));
             }
             prop_assert!(m.compliance_abandon_rate.mean >= m.abandon_rate.mean);
         }

@@ -181,7 +181,7 @@ fn progressive_is_a_renewal_cycle() {
         m.live_answers.mean
     );
     assert_eq!(m.abandoned.mean, 0.0);
-    assert_eq!(m.abandon_rate.ci95, [0.0, 0.0]);
+    assert_eq!(m.abandon_rate.ci95, Some([0.0, 0.0]));
     assert_relative(
         "occupancy",
         &m.occupancy,

@@ -9,5 +9,6 @@ mod determinism;
 mod erlang_reference;
 mod properties;
 mod queueing;
+mod sparse_rates;
 mod strategies;
 mod validation;
