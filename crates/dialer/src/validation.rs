@@ -33,6 +33,10 @@ pub const MIN_RING_MEAN_SECONDS: f64 = 0.01;
 pub const MAX_LEVEL: f64 = 10.0;
 /// Most lines a scenario may cap at.
 pub const MAX_LINES: u32 = 1_000_000;
+/// Most live answers an open-loop (`poisson`) dialer may be expected to hold waiting for an agent at
+/// once in one replication (each costs about 60 bytes while it waits; paced dialers count waiting
+/// answers as lines in use, so only the open loop can queue without bound).
+pub const MAX_QUEUED_CALLS: f64 = 1e6;
 
 /// One thing wrong with an input, with the path of the field at fault
 /// (`dialer.level`, `ring_seconds.live.mean`, `buckets[2].live_answer_probability`).
@@ -298,6 +302,18 @@ impl Scenario {
                 ),
             );
         }
+        if let Some(queued) = self.expected_peak_queue()
+            && queued > MAX_QUEUED_CALLS
+        {
+            check.fail(
+                "dialer.dials_per_minute",
+                format!(
+                    "live answers could queue up to about {queued:.3e} waiting for an agent at once, \
+                     over the work limit of {MAX_QUEUED_CALLS:.0e}; dial more slowly, shorten the \
+                     patience or set max_lines"
+                ),
+            );
+        }
         if self.pacing_interval_seconds > 0.0 {
             let ticks = window_seconds / self.pacing_interval_seconds * replications;
             if ticks > MAX_TOTAL_PACING_TICKS {
@@ -363,6 +379,32 @@ impl Scenario {
                 );
             }
         }
+    }
+
+    /// For an open-loop (`poisson`) dialer, an upper estimate of the live answers waiting at once:
+    /// by Little's law, the rate of live answers times how long each can wait (its mean patience,
+    /// at most the window), or the `max_lines` cap if lower. `None` for paced dialers, whose waiting
+    /// answers hold lines the strategy counts.
+    pub fn expected_peak_queue(&self) -> Option<f64> {
+        let DialerMode::Poisson { dials_per_minute } = self.dialer else {
+            return None;
+        };
+        let highest_p = match &self.buckets {
+            Some(buckets) => buckets
+                .iter()
+                .map(|b| {
+                    b.live_answer_probability
+                        .unwrap_or(self.live_answer_probability)
+                })
+                .fold(self.live_answer_probability, f64::max),
+            None => self.live_answer_probability,
+        };
+        let wait = self.patience_seconds.mean().min(self.window_minutes * 60.0);
+        let queued = dials_per_minute / 60.0 * highest_p * wait;
+        Some(
+            self.max_lines
+                .map_or(queued, |cap| queued.min(f64::from(cap))),
+        )
     }
 
     /// An upper estimate of the dial attempts in one replication: every line the dialer may hold,

@@ -258,3 +258,39 @@ fn non_finite_numbers_are_refused_by_the_checks() {
     );
     assert!(paths.contains(&"window_minutes".to_string()), "{paths:?}");
 }
+
+#[test]
+fn an_open_loop_dialer_that_could_queue_without_bound_is_refused() {
+    // 100 000 dials a minute, all answered, each caller willing to wait a day: about 1.4e8 callers
+    // could wait at once.
+    let mut flood = good();
+    flood["dialer"] = json!({"mode": "poisson", "dials_per_minute": 100_000});
+    flood["live_answer_probability"] = json!(1.0);
+    flood["patience_seconds"] = json!({"dist": "fixed", "mean": 86_400});
+    flood["window_minutes"] = json!(1_440);
+    flood["warmup_minutes"] = json!(0);
+    flood["replications"] = json!(1);
+    let scenario: dialer::Scenario = serde_json::from_value(flood.clone()).unwrap();
+    let violations = scenario.validate().unwrap_err();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].path, "dialer.dials_per_minute");
+    assert!(
+        violations[0].message.contains("1e6") && violations[0].message.contains("1.440e8"),
+        "{violations:?}"
+    );
+    // The window bounds the wait: the same flood over 5 minutes queues at most 5e5.
+    let mut short = flood.clone();
+    short["window_minutes"] = json!(5);
+    let scenario: dialer::Scenario = serde_json::from_value(short).unwrap();
+    assert_eq!(scenario.validate(), Ok(()));
+    // So does a line cap (waiting answers hold lines).
+    let mut capped = flood.clone();
+    capped["max_lines"] = json!(500_000);
+    let scenario: dialer::Scenario = serde_json::from_value(capped).unwrap();
+    assert_eq!(scenario.validate(), Ok(()));
+    // And short patience.
+    let mut patient = flood;
+    patient["patience_seconds"] = json!({"dist": "exp", "mean": 30});
+    let scenario: dialer::Scenario = serde_json::from_value(patient).unwrap();
+    assert_eq!(scenario.validate(), Ok(()));
+}
