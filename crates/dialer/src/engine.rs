@@ -27,6 +27,10 @@ struct Waiting {
     cohort: u32,
 }
 
+/// Most patience timers of connected callers left in the event queue before it is compacted (or
+/// the number of live events, if larger), so that memory stays bounded by the calls in progress.
+const STALE_PATIENCE_SLACK: usize = 4_096;
+
 /// The counters of one replication, one [`Tally`] per report bucket, and how many events it ran.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationTally {
@@ -34,6 +38,8 @@ pub struct ReplicationTally {
     pub buckets: Vec<Tally>,
     /// Events handled.
     pub events: u64,
+    /// Most events pending at once (the event queue's peak size).
+    pub peak_pending_events: usize,
 }
 
 /// Runs replication `index` of a model: stream `index` of the ChaCha8 generator seeded with `seed`.
@@ -52,6 +58,12 @@ struct Replication<'m> {
     dialling: u32,
     waiting: VecDeque<Waiting>,
     next_ticket: u64,
+    /// Patience timers still queued for callers already connected (left for lazy deletion).
+    stale_patience: usize,
+    /// When each agent's current (or next) pause is due on its own cycle: pauses come due at
+    /// renewal times of mean `PAUSE_CYCLE_SECONDS`, however late each is taken, so that paused time
+    /// keeps its share `1 − e` of staffed time.
+    pause_clock: Vec<f64>,
     pacing: Pacing,
     /// Index of the segment holding `now` (the last one once the window is over).
     segment: usize,
@@ -73,6 +85,12 @@ impl<'m> Replication<'m> {
             dialling: 0,
             waiting: VecDeque::new(),
             next_ticket: 0,
+            stale_patience: 0,
+            pause_clock: if model.pauses.is_some() {
+                vec![0.0; model.agents as usize]
+            } else {
+                Vec::new()
+            },
             pacing: Pacing::new(
                 &model.dialer,
                 first_probability,
@@ -104,6 +122,7 @@ impl<'m> Replication<'m> {
         ReplicationTally {
             buckets: self.tallies,
             events: self.events,
+            peak_pending_events: self.queue.peak_len(),
         }
     }
 
@@ -115,11 +134,10 @@ impl<'m> Replication<'m> {
                 // Exponential periods are memoryless, so starting each agent in its stationary state
                 // with a fresh period is exact.
                 if self.rng.random::<f64>() < share_paused {
-                    self.agents.pause(agent);
-                    let end = self.exp(paused);
-                    self.queue.push(end, Event::PauseEnd { agent });
+                    self.begin_pause(agent);
                 } else {
                     let start = self.exp(available);
+                    self.pause_clock[agent as usize] = start;
                     self.queue.push(start, Event::PauseStart { agent });
                 }
             }
@@ -292,6 +310,7 @@ impl<'m> Replication<'m> {
             if let Some(tally) = self.tally(cohort) {
                 tally.not_answered += 1;
             }
+            self.release_held();
             return;
         }
         if let Some(tally) = self.tally(cohort) {
@@ -325,6 +344,26 @@ impl<'m> Replication<'m> {
             && let Some(waiting) = self.waiting.remove(at)
         {
             self.abandon(waiting.cohort);
+        } else {
+            self.stale_patience = self.stale_patience.saturating_sub(1);
+        }
+    }
+
+    /// A waiting caller was connected: its patience timer is now stale. When stale timers outnumber
+    /// both the slack and the live events, the queue drops them, so its size stays bounded by the
+    /// calls in progress however long the patience.
+    fn patience_went_stale(&mut self) {
+        self.stale_patience += 1;
+        let live = self.queue.len().saturating_sub(self.stale_patience);
+        if self.stale_patience > STALE_PATIENCE_SLACK.max(live) {
+            let waiting = &self.waiting;
+            self.queue.retain(|event| match event {
+                Event::Patience { ticket } => {
+                    waiting.binary_search_by_key(ticket, |w| w.ticket).is_ok()
+                }
+                _ => true,
+            });
+            self.stale_patience = 0;
         }
     }
 
@@ -358,39 +397,75 @@ impl<'m> Replication<'m> {
     /// becomes Ready.
     fn agent_free(&mut self, agent: u32) {
         if self.agents.pause_due(agent) {
-            self.agents.pause(agent);
+            self.begin_pause(agent);
         } else if let Some(waiting) = self.waiting.pop_front() {
+            self.patience_went_stale();
             self.connect(agent, waiting.answered_at, waiting.cohort);
         } else {
             self.agents.make_ready(agent);
+            self.release_held();
         }
     }
 
-    /// A scheduled pause begins. A Ready agent pauses at once, unless progressive dialling has a
-    /// call ringing for it; a busy (or reserved) agent pauses when it is free, if the pause has not
-    /// ended by then. Pauses follow their own clock, so the scheduled available share is exact.
+    /// Whether every Ready agent (held ones too) is promised to a call ringing or waiting, so that a
+    /// progressive dialer must keep them all.
+    #[inline]
+    fn all_ready_reserved(&self) -> bool {
+        self.pacing.reserves_agents()
+            && self.agents.ready() + self.agents.held() <= self.dialling + self.waiting.len() as u32
+    }
+
+    /// Held agents (pause due, kept for ringing calls) pause as soon as the calls in progress no
+    /// longer need them.
+    #[inline]
+    fn release_held(&mut self) {
+        while self.agents.held() > 0 && !self.all_ready_reserved() {
+            match self.agents.last_held() {
+                Some(agent) => self.begin_pause(agent),
+                None => break,
+            }
+        }
+    }
+
+    /// An agent's pause comes due on its cycle. A Ready agent pauses at once, unless progressive
+    /// dialling has a call ringing for it (then it is held back, and no longer counted Ready by
+    /// pacing); a busy agent pauses when it is free.
     fn pause_starts(&mut self, agent: u32) {
-        let (_, paused) = self.model.pauses.unwrap_or((0.0, 0.0));
+        match self.agents.state(agent) {
+            AgentState::Ready if self.all_ready_reserved() => self.agents.hold(agent),
+            AgentState::Ready => self.begin_pause(agent),
+            AgentState::Talking | AgentState::Wrap | AgentState::Paused => {
+                self.agents.set_pause_due(agent);
+            }
+        }
+    }
+
+    /// `agent` (free, or held, or just off a pause whose successor is already due) begins its due
+    /// pause now, for its full length; the next one comes due a fresh available period after this
+    /// one's due time plus its length, so a late pause shifts, never shortens, and the next
+    /// available period absorbs the delay.
+    fn begin_pause(&mut self, agent: u32) {
+        let (available, paused) = self.model.pauses.unwrap_or((0.0, 0.0));
+        self.agents.pause(agent);
         let length = self.exp(paused);
         self.queue
             .push(self.now + length, Event::PauseEnd { agent });
-        let reserved = self.pacing.reserves_agents()
-            && self.agents.ready() <= self.dialling + self.waiting.len() as u32;
-        if self.agents.state(agent) == AgentState::Ready && !reserved {
-            self.agents.pause(agent);
-        } else {
-            self.agents.set_pause_due(agent, true);
-        }
+        let next_available = self.exp(available);
+        self.pause_clock[agent as usize] += length + next_available;
     }
 
+    /// A pause ends: the agent is free, or pauses again at once if its next pause is already due
+    /// (it began late).
     fn pause_ends(&mut self, agent: u32) {
-        self.agents.set_pause_due(agent, false);
-        if self.agents.state(agent) == AgentState::Paused {
-            self.agent_free(agent);
+        let due = self.pause_clock[agent as usize];
+        if due <= self.now {
+            self.agents.set_pause_due(agent);
+        } else {
+            self.queue.push(due, Event::PauseStart { agent });
         }
-        let (available, _) = self.model.pauses.unwrap_or((0.0, 0.0));
-        let length = self.exp(available);
-        self.queue
-            .push(self.now + length, Event::PauseStart { agent });
+        self.agent_free(agent);
     }
 }
+
+#[cfg(test)]
+mod tests;

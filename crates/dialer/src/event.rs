@@ -73,6 +73,8 @@ impl Entry {
 pub struct EventQueue {
     heap: Vec<Entry>,
     next_sequence: u64,
+    /// Most events pending at once.
+    peak: usize,
 }
 
 impl EventQueue {
@@ -81,12 +83,18 @@ impl EventQueue {
         Self {
             heap: Vec::with_capacity(capacity),
             next_sequence: 0,
+            peak: 0,
         }
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
         self.heap.len()
+    }
+
+    /// Most events pending at once so far.
+    pub fn peak_len(&self) -> usize {
+        self.peak
     }
 
     /// Whether no event is pending.
@@ -116,6 +124,33 @@ impl EventQueue {
             hole = parent;
         }
         self.heap[hole] = entry;
+        self.peak = self.peak.max(self.heap.len());
+    }
+
+    /// Keeps only the events for which `keep` is true. Keys are unique, so the order in which the
+    /// remaining events pop is the same as before, on every run.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Event) -> bool) {
+        self.heap.retain(|entry| keep(&entry.event));
+        let len = self.heap.len();
+        for start in (0..len / 2).rev() {
+            let entry = self.heap[start];
+            let mut hole = start;
+            loop {
+                let mut child = 2 * hole + 1;
+                if child >= len {
+                    break;
+                }
+                if child + 1 < len && self.heap[child + 1].before(&self.heap[child]) {
+                    child += 1;
+                }
+                if !self.heap[child].before(&entry) {
+                    break;
+                }
+                self.heap[hole] = self.heap[child];
+                hole = child;
+            }
+            self.heap[hole] = entry;
+        }
     }
 
     /// Removes and returns the earliest event.
@@ -210,5 +245,28 @@ mod tests {
             assert_eq!(queue.pop(), Some((et, Event::TalkEnd { agent: ei })));
         }
         assert_eq!(queue.len(), 0);
+    }
+
+    #[test]
+    fn retain_drops_events_and_keeps_the_order_of_the_rest() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut queue = EventQueue::with_capacity(0);
+        let mut expected = Vec::new();
+        for i in 0..1_000u32 {
+            let time = f64::from(rng.random_range(0..40u32));
+            queue.push(time, Event::TalkEnd { agent: i });
+            if i % 3 != 0 {
+                expected.push((time, i));
+            }
+        }
+        assert_eq!(queue.peak_len(), 1_000);
+        queue.retain(|event| !matches!(event, Event::TalkEnd { agent } if agent % 3 == 0));
+        assert_eq!(queue.len(), expected.len());
+        expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (et, ei) in expected {
+            assert_eq!(queue.pop(), Some((et, Event::TalkEnd { agent: ei })));
+        }
+        assert!(queue.is_empty());
+        assert_eq!(queue.peak_len(), 1_000);
     }
 }

@@ -5,8 +5,11 @@ use crate::scenario::{DialerMode, Scenario};
 use crate::schedule::Schedule;
 
 /// Mean length of one available-plus-paused cycle of an agent, in seconds. With efficiency `e` an
-/// agent is available for an exponential time of mean `e · CYCLE` and then paused for one of mean
-/// `(1 − e) · CYCLE`, so a share `e` of its time is scheduled as available.
+/// agent's pauses come due on its own renewal clock, an exponential available period of mean
+/// `e · CYCLE` after the previous pause's due time plus its length; each pause lasts an
+/// exponential time of mean `(1 − e) · CYCLE` from when it actually begins (an agent busy when its
+/// pause comes due pauses when free, and the delay comes out of its next available period), so a
+/// share `e` of its time is available.
 pub const PAUSE_CYCLE_SECONDS: f64 = 1_200.0;
 
 /// Everything one replication needs, derived once from the scenario.
