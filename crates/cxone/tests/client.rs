@@ -268,15 +268,14 @@ async fn a_401_brings_exactly_one_new_token_and_one_replay() {
 async fn a_second_401_fails_with_the_credentials_hint() {
     let server = MockServer::start().await;
     mount_tokens(&server, 2).await;
-    Mock::given(method("POST"))
-        .and(path(SIMULATE_PATH))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(serde_json::json!({"detail": "token expired"})),
-        )
-        .expect(2)
-        .mount(&server)
-        .await;
+    json_answer(
+        SIMULATE_PATH,
+        401,
+        serde_json::json!({"detail": "token expired"}),
+    )
+    .expect(2)
+    .mount(&server)
+    .await;
     let (client, _) = client(&server, seeded_policy());
 
     let error = client
@@ -308,15 +307,14 @@ async fn a_second_401_fails_with_the_credentials_hint() {
 async fn a_403_names_the_scope_to_grant_and_is_not_retried() {
     let server = MockServer::start().await;
     mount_tokens(&server, 1).await;
-    Mock::given(method("POST"))
-        .and(path(SIMULATE_PATH))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_json(serde_json::json!({"detail": "insufficient scope"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    json_answer(
+        SIMULATE_PATH,
+        403,
+        serde_json::json!({"detail": "insufficient scope"}),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
     let (client, sleeper) = client(&server, seeded_policy());
 
     let error = client

@@ -37,14 +37,13 @@ async fn errors_and_the_client_never_show_the_secret_or_the_token() {
 
     // Token endpoint refuses the credentials.
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(serde_json::json!({"error": "invalid_client"})),
-        )
-        .mount(&server)
-        .await;
+    json_answer(
+        TOKEN_PATH,
+        401,
+        serde_json::json!({"error": "invalid_client"}),
+    )
+    .mount(&server)
+    .await;
     let error = token_cache(&server, Arc::new(SystemClock))
         .token()
         .await

@@ -184,3 +184,10 @@ pub async fn requests_to(server: &MockServer, path_: &str) -> Vec<Request> {
 pub fn header_value<'a>(request: &'a Request, name: &str) -> &'a str {
     request.headers.get(name).unwrap().to_str().unwrap()
 }
+
+/// A mock answering `POST path_` with `status` and a JSON body; add `.expect(n)` and `.mount(..)`.
+pub fn json_answer(path_: &str, status: u16, body: serde_json::Value) -> Mock {
+    Mock::given(method("POST"))
+        .and(path(path_))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+}

@@ -156,15 +156,14 @@ async fn refresh_after_a_401_fetches_unless_the_token_was_already_replaced() {
 #[tokio::test]
 async fn a_bad_client_secret_says_to_check_the_client_id_and_secret() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(serde_json::json!({"error": "invalid_client"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    json_answer(
+        TOKEN_PATH,
+        401,
+        serde_json::json!({"error": "invalid_client"}),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
     let tokens = token_cache(&server, Arc::new(SystemClock));
 
     let error = tokens.token().await.unwrap_err();
@@ -303,15 +302,14 @@ async fn a_token_endpoint_that_keeps_failing_gives_up_after_the_retries() {
 #[tokio::test]
 async fn refused_credentials_are_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(
-            ResponseTemplate::new(400)
-                .set_body_json(serde_json::json!({"error": "invalid_client"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    json_answer(
+        TOKEN_PATH,
+        400,
+        serde_json::json!({"error": "invalid_client"}),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
     let sleeper = RecordingSleeper::default();
     let tokens = token_cache(&server, Arc::new(SystemClock))
         .with_retry(seeded_policy(), Arc::new(sleeper.clone()));

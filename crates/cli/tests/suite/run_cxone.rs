@@ -46,6 +46,15 @@ fn sandbox(server: &MockServer) -> Sandbox {
         .env("CXONE_CLIENT_SECRET", CLIENT_SECRET)
 }
 
+/// Answers every simulate request on `server` with `response`.
+async fn answer_simulate(server: &MockServer, response: impl wiremock::Respond + 'static) {
+    Mock::given(method("POST"))
+        .and(path_regex("/simulate$"))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
 fn simulate_requests(requests: &[Request]) -> Vec<&Request> {
     requests
         .iter()
@@ -56,11 +65,11 @@ fn simulate_requests(requests: &[Request]) -> Vec<&Request> {
 #[tokio::test(flavor = "multi_thread")]
 async fn variance_failure_exits_3_sends_no_webhook_and_is_audited() {
     let server = cxone_server().await;
-    Mock::given(method("POST"))
-        .and(path_regex("/simulate$"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(simulate_ok(0.50)))
-        .mount(&server)
-        .await;
+    answer_simulate(
+        &server,
+        ResponseTemplate::new(200).set_body_json(simulate_ok(0.50)),
+    )
+    .await;
     let planner = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(204))
@@ -92,11 +101,11 @@ async fn variance_failure_exits_3_sends_no_webhook_and_is_audited() {
 #[tokio::test(flavor = "multi_thread")]
 async fn compliant_run_notifies_the_planner_with_a_valid_signature_and_leaks_no_secret() {
     let server = cxone_server().await;
-    Mock::given(method("POST"))
-        .and(path_regex("/simulate$"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(simulate_ok(0.379)))
-        .mount(&server)
-        .await;
+    answer_simulate(
+        &server,
+        ResponseTemplate::new(200).set_body_json(simulate_ok(0.379)),
+    )
+    .await;
     let planner = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/hook"))
@@ -161,9 +170,7 @@ async fn compliant_run_notifies_the_planner_with_a_valid_signature_and_leaks_no_
 #[tokio::test(flavor = "multi_thread")]
 async fn probability_adjustment_retries_at_a_lower_answer_rate() {
     let server = cxone_server().await;
-    Mock::given(method("POST"))
-        .and(path_regex("/simulate$"))
-        .respond_with(|req: &Request| {
+    answer_simulate(&server, |req: &Request| {
             let body: Value = serde_json::from_slice(&req.body).unwrap();
             let rate = body["predictiveDialerSettings"]["answerRate"].as_f64().unwrap();
             if rate > 0.37 {
@@ -171,9 +178,7 @@ async fn probability_adjustment_retries_at_a_lower_answer_rate() {
             } else {
                 ResponseTemplate::new(200).set_body_json(simulate_ok(rate))
             }
-        })
-        .mount(&server)
-        .await;
+        }).await;
     let sb = sandbox(&server);
     let payload = example("seed_payload.json");
     let out = sb
@@ -210,15 +215,13 @@ async fn probability_adjustment_retries_at_a_lower_answer_rate() {
 #[tokio::test(flavor = "multi_thread")]
 async fn constant_429_gives_up_after_three_retries_with_exit_1() {
     let server = cxone_server().await;
-    Mock::given(method("POST"))
-        .and(path_regex("/simulate$"))
-        .respond_with(
-            ResponseTemplate::new(429)
-                .insert_header("Retry-After", "0")
-                .set_body_json(json!({"detail": "slow down"})),
-        )
-        .mount(&server)
-        .await;
+    answer_simulate(
+        &server,
+        ResponseTemplate::new(429)
+            .insert_header("Retry-After", "0")
+            .set_body_json(json!({"detail": "slow down"})),
+    )
+    .await;
     let sb = sandbox(&server);
     let payload = example("seed_payload.json");
     let out = sb.run_async(&["run", payload.to_str().unwrap()]).await;
@@ -271,11 +274,11 @@ async fn bad_client_secret_says_to_check_the_credentials() {
 #[tokio::test(flavor = "multi_thread")]
 async fn forbidden_names_the_missing_scope() {
     let server = cxone_server().await;
-    Mock::given(method("POST"))
-        .and(path_regex("/simulate$"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "forbidden"})))
-        .mount(&server)
-        .await;
+    answer_simulate(
+        &server,
+        ResponseTemplate::new(403).set_body_json(json!({"detail": "forbidden"})),
+    )
+    .await;
     let sb = sandbox(&server);
     let payload = example("seed_payload.json");
     let out = sb.run_async(&["run", payload.to_str().unwrap()]).await;
