@@ -14,8 +14,8 @@ pub fn reference(agents: u32, window_minutes: f64, replications: u32) -> Scenari
         dialer: DialerMode::Ratio { level: 1.2 },
         max_lines: None,
         pacing_interval_seconds: 0.0,
-        live_answer_probability: 0.3,
-        ring_seconds: RingTimes {
+        live_answer_probability: Some(0.3),
+        ring_seconds: Some(RingTimes {
             live: Distribution::Uniform {
                 min: 1.6,
                 max: 14.4,
@@ -24,7 +24,8 @@ pub fn reference(agents: u32, window_minutes: f64, replications: u32) -> Scenari
                 min: 10.0,
                 max: 30.0,
             },
-        },
+        }),
+        outcomes: None,
         talk_seconds: Distribution::Lognormal {
             mean: 120.0,
             cv: 0.8,

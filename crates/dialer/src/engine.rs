@@ -15,16 +15,19 @@ use rand_distr::Exp1;
 use crate::agents::{AgentPool, AgentState};
 use crate::event::{Event, EventQueue, NOT_COUNTED};
 use crate::model::Model;
-use crate::outcome::{DialOutcome, LiveOutcome};
 use crate::pacing::{Pacing, PacingStrategy, Snapshot};
 use crate::tally::Tally;
 
-/// A live answer waiting for an agent.
+mod answer;
+
+/// A call routed to an agent, waiting for one.
 #[derive(Debug, Clone, Copy)]
 struct Waiting {
     ticket: u64,
     answered_at: f64,
     cohort: u32,
+    /// A machine detection took for a person (the dialer cannot tell).
+    machine: bool,
 }
 
 /// Most patience timers of connected callers left in the event queue before it is compacted (or
@@ -75,7 +78,7 @@ struct Replication<'m> {
 impl<'m> Replication<'m> {
     fn new(model: &'m Model, rng: ChaCha8Rng) -> Self {
         let segments = model.schedule.segments();
-        let first_probability = segments.first().map_or(0.0, |s| s.live_probability);
+        let first_probability = segments.first().map_or(0.0, |s| s.routed_probability);
         Self {
             model,
             rng,
@@ -94,7 +97,7 @@ impl<'m> Replication<'m> {
             pacing: Pacing::new(
                 &model.dialer,
                 first_probability,
-                model.live_ring_mean + model.patience_mean,
+                model.live_ring_mean + model.detect_mean + model.patience_mean,
                 model.window,
             ),
             segment: 0,
@@ -201,6 +204,13 @@ impl<'m> Replication<'m> {
     fn handle(&mut self, event: Event) {
         match event {
             Event::DialEnd { outcome, cohort } => self.dial_end(outcome, cohort),
+            Event::Detected {
+                outcome,
+                verdict,
+                cohort,
+                answered_at,
+            } => self.detected(outcome, verdict, cohort, answered_at),
+            Event::MachineEnd { agent } => self.agent_free(agent),
             Event::Patience { ticket } => self.patience_ends(ticket),
             Event::TalkEnd { agent } => {
                 let wrap = self.model.wrap.sample(&mut self.rng);
@@ -272,16 +282,8 @@ impl<'m> Replication<'m> {
     #[inline]
     fn dial(&mut self) {
         let segment = &self.model.schedule.segments()[self.segment];
-        let outcome = if self.rng.random::<f64>() < segment.live_probability {
-            DialOutcome::Live
-        } else {
-            DialOutcome::Other
-        };
-        let ring = if outcome.is_live() {
-            self.model.live_ring.sample(&mut self.rng)
-        } else {
-            self.model.other_ring.sample(&mut self.rng)
-        };
+        let outcome = segment.mix.draw(&mut self.rng);
+        let ring = self.model.ring(outcome).sample(&mut self.rng);
         let cohort = if self.now >= self.model.warmup {
             self.tallies[self.segment].dials += 1;
             self.segment as u32
@@ -298,47 +300,14 @@ impl<'m> Replication<'m> {
         self.tallies.get_mut(cohort as usize)
     }
 
-    fn dial_end(&mut self, outcome: DialOutcome, cohort: u32) {
-        self.dialling -= 1;
-        self.pacing.on_dial_end(outcome);
-        if !outcome.is_live() {
-            if let Some(tally) = self.tally(cohort) {
-                tally.not_answered += 1;
-            }
-            self.release_held();
-            return;
-        }
-        if let Some(tally) = self.tally(cohort) {
-            tally.live_answers += 1;
-        }
-        if let Some(agent) = self.agents.take_ready() {
-            self.connect(agent, self.now, cohort);
-            return;
-        }
-        let patience = self.model.patience.sample(&mut self.rng);
-        if patience <= 0.0 {
-            self.abandon(cohort);
-            return;
-        }
-        let ticket = self.next_ticket;
-        self.next_ticket += 1;
-        self.waiting.push_back(Waiting {
-            ticket,
-            answered_at: self.now,
-            cohort,
-        });
-        self.queue
-            .push(self.now + patience, Event::Patience { ticket });
-    }
-
-    /// A waiting live answer's patience runs out: abandoned, unless it was connected meanwhile.
+    /// A waiting call's patience runs out: abandoned, unless it was connected meanwhile.
     fn patience_ends(&mut self, ticket: u64) {
         // Tickets join the queue in increasing order and leave it from the front (connected) or
         // from anywhere (abandoned), so the queue stays sorted by ticket.
         if let Ok(at) = self.waiting.binary_search_by_key(&ticket, |w| w.ticket)
             && let Some(waiting) = self.waiting.remove(at)
         {
-            self.abandon(waiting.cohort);
+            self.abandon(waiting.machine, waiting.cohort);
         } else {
             self.stale_patience = self.stale_patience.saturating_sub(1);
         }
@@ -362,36 +331,6 @@ impl<'m> Replication<'m> {
         }
     }
 
-    fn abandon(&mut self, cohort: u32) {
-        if let Some(tally) = self.tally(cohort) {
-            tally.abandoned += 1;
-        }
-        self.pacing.on_live_outcome(LiveOutcome::Abandoned);
-    }
-
-    fn connect(&mut self, agent: u32, answered_at: f64, cohort: u32) {
-        let wait = self.now - answered_at;
-        let late = wait > self.model.connect_within;
-        if let Some(tally) = self.tallies.get_mut(cohort as usize) {
-            tally.connected += 1;
-            tally.wait_seconds += wait;
-            tally.waits.record(wait);
-            if late {
-                tally.late += 1;
-            }
-        }
-        self.pacing.on_live_outcome(if late {
-            LiveOutcome::ConnectedLate
-        } else {
-            LiveOutcome::Connected
-        });
-        self.agents.start_talking(agent, self.now);
-        let talk = self.model.schedule.segments()[self.segment]
-            .talk_sampler
-            .sample(&mut self.rng);
-        self.queue.push(self.now + talk, Event::TalkEnd { agent });
-    }
-
     /// An agent finishes its work: it takes its due pause, the oldest waiting live answer, or
     /// becomes Ready.
     fn agent_free(&mut self, agent: u32) {
@@ -399,7 +338,7 @@ impl<'m> Replication<'m> {
             self.begin_pause(agent);
         } else if let Some(waiting) = self.waiting.pop_front() {
             self.patience_went_stale();
-            self.connect(agent, waiting.answered_at, waiting.cohort);
+            self.connect(agent, waiting.machine, waiting.answered_at, waiting.cohort);
         } else {
             self.agents.make_ready(agent);
             self.release_held();

@@ -1,10 +1,10 @@
 //! Events and the queue that orders them by (time, sequence), so that events at equal times are
 //! handled in the order they were scheduled, the same way on every run.
 
-use crate::outcome::DialOutcome;
+use crate::outcome::{AmdVerdict, DialOutcome};
 
 /// What happens at an event's time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
     /// A dial attempt stops ringing: a live person answers, or the attempt ends with no one.
     DialEnd {
@@ -13,6 +13,18 @@ pub enum Event {
         /// The report bucket the attempt counts in, or [`NOT_COUNTED`] during warm-up.
         cohort: u32,
     },
+    /// Answering-machine detection has listened to an answer for its detection time: the call is
+    /// routed to an agent or hung up on.
+    Detected {
+        /// Who answered: [`DialOutcome::Live`] or [`DialOutcome::Machine`].
+        outcome: DialOutcome,
+        /// What detection decided.
+        verdict: AmdVerdict,
+        /// The report bucket the attempt counts in, or [`NOT_COUNTED`] during warm-up.
+        cohort: u32,
+        /// When the answer came: the 2-second rule's clock starts here.
+        answered_at: f64,
+    },
     /// The waiting live answer with this ticket runs out of patience, if it is still waiting.
     Patience {
         /// The ticket the live answer got when it joined the queue.
@@ -20,6 +32,11 @@ pub enum Event {
     },
     /// An agent's conversation ends.
     TalkEnd {
+        /// The agent.
+        agent: u32,
+    },
+    /// An agent is done with a machine routed to it (no after-call work follows).
+    MachineEnd {
         /// The agent.
         agent: u32,
     },

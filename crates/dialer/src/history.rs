@@ -229,8 +229,8 @@ pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<ValidScenario, Vec<Violat
         dialer,
         max_lines: plan.max_lines,
         pacing_interval_seconds: plan.pacing_interval_seconds,
-        live_answer_probability: plan.answer_rate.min(MAX_LIVE_PROBABILITY),
-        ring_seconds: RingTimes {
+        live_answer_probability: Some(plan.answer_rate.min(MAX_LIVE_PROBABILITY)),
+        ring_seconds: Some(RingTimes {
             live: Distribution::Lognormal {
                 mean: LIVE_RING_MEAN_SECONDS,
                 cv: LIVE_RING_CV,
@@ -238,7 +238,8 @@ pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<ValidScenario, Vec<Violat
             other: Distribution::Fixed {
                 mean: NO_ANSWER_SECONDS,
             },
-        },
+        }),
+        outcomes: None,
         talk_seconds: talk(mean_talk),
         wrap_seconds: Distribution::ZERO,
         patience_seconds: Distribution::Fixed {

@@ -56,6 +56,7 @@ mod history;
 mod metrics;
 mod model;
 mod outcome;
+mod outcome_mix;
 mod pacing;
 mod replicate;
 mod scenario;
@@ -75,6 +76,7 @@ pub use history::{
 };
 pub use metrics::{MetricSet, MetricValues, Metrics, UNDEFINED};
 pub use outcome::{AmdVerdict, DialOutcome, LiveOutcome};
+pub use outcome_mix::{Amd, MachineRouting, OutcomeMix, OutcomeRings, Outcomes};
 pub use replicate::{BucketReport, Options, Report, replication_tally, simulate};
 pub use scenario::{AdaptiveVariant, Bucket, DialerMode, RingTimes, Scenario};
 pub use tally::Tally;

@@ -62,7 +62,8 @@ metric_list! {
     late,
     /// `abandoned / live_answers`.
     abandon_rate,
-    /// `(abandoned + late) / live_answers`: the FCC/FTC figure (see [`crate::Regime::Fcc`]).
+    /// `(abandoned + late + amd_false_positives) / (live_answers + amd_false_positives)`: the
+    /// FCC/FTC figure (see [`crate::Regime::Fcc`]).
     compliance_abandon_rate,
     /// Agent busy time (talk + wrap) over agent available (not paused) time.
     occupancy,
@@ -74,6 +75,20 @@ metric_list! {
     p90_wait_seconds,
     /// Most lines in use at once (dialling, waiting or talking).
     peak_lines,
+    /// People hung up on because detection judged them machines (AMD false positives).
+    amd_false_positives,
+    /// Attempts an answering machine answered (0 without an `outcomes` block).
+    machines,
+    /// Machines connected to an agent (let through by detection, or with detection off).
+    machines_to_agents,
+    /// Machines routed to an agent but dropped before one was free (CXone counts them abandoned).
+    machines_abandoned,
+    /// Attempts that found the line busy.
+    busy,
+    /// Attempts no one answered before the no-answer timeout.
+    no_answer,
+    /// Attempts to numbers that do not exist.
+    invalid,
 }
 
 /// The metrics of a window or a bucket, each a mean over replications with its 95 % interval.
@@ -119,7 +134,10 @@ impl MetricValues {
             abandoned: tally.abandoned as f64,
             late: tally.late as f64,
             abandon_rate: ratio(tally.abandoned as f64, live),
-            compliance_abandon_rate: ratio((tally.abandoned + tally.late) as f64, live),
+            compliance_abandon_rate: ratio(
+                (tally.abandoned + tally.late + tally.amd_false_positives) as f64,
+                (tally.live_answers + tally.amd_false_positives) as f64,
+            ),
             occupancy: ratio(tally.busy_seconds, tally.available_seconds),
             connects_per_agent_hour: ratio(connected, tally.staffed_seconds / 3_600.0),
             mean_wait_seconds: ratio(tally.wait_seconds, connected),
@@ -129,6 +147,13 @@ impl MetricValues {
                 UNDEFINED
             },
             peak_lines: f64::from(tally.peak_lines),
+            amd_false_positives: tally.amd_false_positives as f64,
+            machines: tally.machines as f64,
+            machines_to_agents: tally.machines_to_agents as f64,
+            machines_abandoned: tally.machines_abandoned as f64,
+            busy: tally.busy as f64,
+            no_answer: tally.no_answer as f64,
+            invalid: tally.invalid as f64,
         }
     }
 
@@ -218,6 +243,14 @@ mod tests {
         assert_eq!(v.connects_per_agent_hour, 19.0);
         assert_eq!(v.mean_wait_seconds, 0.5);
         assert_eq!(v.peak_lines, 9.0);
+        // People hung up on as machines join both sides of the FCC/FTC figure.
+        let with_fp = MetricValues::from_tally(&Tally {
+            amd_false_positives: 10,
+            ..tally.clone()
+        });
+        assert_eq!(with_fp.compliance_abandon_rate, 13.0 / 50.0);
+        assert_eq!(with_fp.abandon_rate, 0.05);
+        assert_eq!(with_fp.amd_false_positives, 10.0);
         let empty = MetricValues::from_tally(&Tally::default());
         let counts = [
             "dials",
@@ -226,6 +259,13 @@ mod tests {
             "abandoned",
             "late",
             "peak_lines",
+            "amd_false_positives",
+            "machines",
+            "machines_to_agents",
+            "machines_abandoned",
+            "busy",
+            "no_answer",
+            "invalid",
         ];
         for (name, &x) in empty.named() {
             let count = counts.contains(&name);

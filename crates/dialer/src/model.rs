@@ -1,6 +1,8 @@
 //! A validated scenario prepared for the event loop: seconds everywhere, samplers ready.
 
-use crate::distribution::Sampler;
+use crate::distribution::{Distribution, Sampler};
+use crate::outcome::DialOutcome;
+use crate::outcome_mix::{DEFAULT_MACHINE_HANDLE, MachineRouting};
 use crate::scenario::{DialerMode, Scenario};
 use crate::schedule::Schedule;
 
@@ -31,12 +33,16 @@ pub struct Model {
     pub max_lines: u32,
     /// Seconds between pacing runs; 0 = after every event.
     pub pacing_interval: f64,
-    /// Ring time of a live answer.
-    pub live_ring: Sampler,
+    /// Ring time by outcome ([`Model::ring`]).
+    rings: [Sampler; RING_KINDS],
     /// Mean ring time of a live answer.
     pub live_ring_mean: f64,
-    /// Ring time of an attempt that reaches no one.
-    pub other_ring: Sampler,
+    /// What the dialer does with answering machines.
+    pub machines: MachineRouting,
+    /// Time an agent spends on a machine routed to it.
+    pub machine_handle: Sampler,
+    /// Mean time detection listens before routing an answer (0 without detection).
+    pub detect_mean: f64,
     /// After-call work.
     pub wrap: Sampler,
     /// Patience of a waiting live answer.
@@ -60,13 +66,65 @@ impl Model {
             dialer: scenario.dialer,
             max_lines: scenario.max_lines.unwrap_or(u32::MAX),
             pacing_interval: scenario.pacing_interval_seconds,
-            live_ring: scenario.ring_seconds.live.sampler(),
-            live_ring_mean: scenario.ring_seconds.live.mean(),
-            other_ring: scenario.ring_seconds.other.sampler(),
+            rings: rings(scenario),
+            live_ring_mean: scenario.live_ring().mean(),
+            machines: scenario.machine_routing(),
+            machine_handle: scenario
+                .outcomes
+                .and_then(|o| o.machine_handle_seconds)
+                .unwrap_or(DEFAULT_MACHINE_HANDLE)
+                .sampler(),
+            detect_mean: scenario.mean_detect_seconds(),
             wrap: scenario.wrap_seconds.sampler(),
             patience: scenario.patience_seconds.sampler(),
             patience_mean: scenario.patience_seconds.mean(),
             connect_within: scenario.connect_within_seconds,
         }
+    }
+}
+
+/// Ring times kept: live, machine, busy, no answer, invalid, other.
+const RING_KINDS: usize = 6;
+
+/// Where [`DialOutcome`]'s ring time is kept.
+#[inline]
+fn ring_slot(outcome: DialOutcome) -> usize {
+    match outcome {
+        DialOutcome::Live => 0,
+        DialOutcome::Machine => 1,
+        DialOutcome::Busy => 2,
+        DialOutcome::NoAnswer => 3,
+        DialOutcome::Invalid => 4,
+        _ => 5,
+    }
+}
+
+/// The ring time of each outcome: from the `outcomes` block, or live and "other" from
+/// `ring_seconds` (an outcome the scenario never draws keeps a zero time).
+fn rings(scenario: &Scenario) -> [Sampler; RING_KINDS] {
+    let zero = Distribution::ZERO;
+    let laws = match (&scenario.outcomes, &scenario.ring_seconds) {
+        (Some(o), _) => {
+            let r = &o.ring_seconds;
+            [
+                r.live,
+                r.machine.unwrap_or(zero),
+                r.busy.unwrap_or(zero),
+                r.no_answer.unwrap_or(zero),
+                r.invalid.unwrap_or(zero),
+                zero,
+            ]
+        }
+        (None, Some(r)) => [r.live, zero, zero, zero, zero, r.other],
+        (None, None) => [zero; RING_KINDS],
+    };
+    laws.map(|law| law.sampler())
+}
+
+impl Model {
+    /// The ring time of an attempt that ends in `outcome`.
+    #[inline]
+    pub fn ring(&self, outcome: DialOutcome) -> &Sampler {
+        &self.rings[ring_slot(outcome)]
     }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::distribution::Distribution;
+use crate::outcome_mix::{MachineRouting, OutcomeMix, Outcomes};
 
 /// A simulation scenario: the agents, the dialer, the call population and the run.
 ///
@@ -29,10 +30,17 @@ pub struct Scenario {
     /// How often pacing runs, in seconds; 0 = after every state change. Default 0.
     #[serde(default)]
     pub pacing_interval_seconds: f64,
-    /// Probability that a dial attempt reaches a live person (when `buckets` do not say otherwise).
-    pub live_answer_probability: f64,
-    /// Ring time of a live answer and of every other outcome.
-    pub ring_seconds: RingTimes,
+    /// Probability that a dial attempt reaches a live person (when `buckets` do not say otherwise);
+    /// left out when `outcomes` gives the shares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_answer_probability: Option<f64>,
+    /// Ring time of a live answer and of every other outcome; left out when `outcomes` gives them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ring_seconds: Option<RingTimes>,
+    /// How attempts end, outcome by outcome, and answering-machine detection (DESIGN §9), instead
+    /// of `live_answer_probability` and `ring_seconds`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcomes: Option<Outcomes>,
     /// Conversation length (when `buckets` do not say otherwise).
     pub talk_seconds: Distribution,
     /// After-call work; the line is already free. Default 0.
@@ -138,6 +146,77 @@ impl Scenario {
     pub fn bucket_list(&self) -> &[Bucket] {
         self.buckets.as_deref().unwrap_or(&[])
     }
+
+    /// The live-answer probability when no bucket says otherwise: `outcomes.live`, or
+    /// `live_answer_probability` (0 when neither is given, which validation refuses).
+    pub fn live_share(&self) -> f64 {
+        match &self.outcomes {
+            Some(outcomes) => outcomes.live,
+            None => self.live_answer_probability.unwrap_or(0.0),
+        }
+    }
+
+    /// The live-answer probabilities of the day: each bucket's, or the scenario's.
+    pub fn live_shares(&self) -> Vec<f64> {
+        let buckets = self.bucket_list();
+        if buckets.is_empty() {
+            return vec![self.live_share()];
+        }
+        buckets
+            .iter()
+            .map(|b| b.live_answer_probability.unwrap_or(self.live_share()))
+            .collect()
+    }
+
+    /// The outcome mix at live-answer probability `live` (a bucket's, or the scenario's).
+    pub fn outcome_mix(&self, live: f64) -> OutcomeMix {
+        match &self.outcomes {
+            Some(outcomes) => OutcomeMix::from_shares(outcomes.shares_with_live(live)),
+            None => OutcomeMix::live_or_other(live),
+        }
+    }
+
+    /// Share of attempts routed to an agent at live-answer probability `live`: the live answers
+    /// the dialer takes for people, and the machines it sends on.
+    pub fn routed_share(&self, live: f64) -> f64 {
+        match &self.outcomes {
+            Some(outcomes) => outcomes.routed_share(live),
+            None => live,
+        }
+    }
+
+    /// Mean ring time of an attempt at live-answer probability `live`.
+    pub fn mean_ring(&self, live: f64) -> f64 {
+        match (&self.outcomes, &self.ring_seconds) {
+            (Some(outcomes), _) => outcomes.mean_ring(live),
+            (None, Some(r)) => live * r.live.mean() + (1.0 - live) * r.other.mean(),
+            (None, None) => 0.0,
+        }
+    }
+
+    /// Ring time of a live answer.
+    pub fn live_ring(&self) -> Distribution {
+        match (&self.outcomes, &self.ring_seconds) {
+            (Some(outcomes), _) => outcomes.ring_seconds.live,
+            (None, Some(r)) => r.live,
+            (None, None) => Distribution::ZERO,
+        }
+    }
+
+    /// What the dialer does with answering machines.
+    pub fn machine_routing(&self) -> MachineRouting {
+        self.outcomes
+            .as_ref()
+            .map_or(MachineRouting::Unheard, Outcomes::machine_routing)
+    }
+
+    /// Mean time detection listens before routing an answer (0 without detection).
+    pub fn mean_detect_seconds(&self) -> f64 {
+        match self.machine_routing() {
+            MachineRouting::Detected(detector) => detector.detect_mean,
+            _ => 0.0,
+        }
+    }
 }
 
 fn one() -> f64 {
@@ -182,7 +261,10 @@ mod tests {
         let scenario: Scenario = serde_json::from_str(DESIGN_EXAMPLE).unwrap();
         assert_eq!(scenario.agents, 10);
         assert_eq!(scenario.dialer, DialerMode::Ratio { level: 1.5 });
-        assert_eq!(scenario.ring_seconds.live, Distribution::Exp { mean: 20.0 });
+        assert_eq!(
+            scenario.ring_seconds.unwrap().live,
+            Distribution::Exp { mean: 20.0 }
+        );
         assert!(scenario.buckets.is_none());
         let again: Scenario =
             serde_json::from_str(&serde_json::to_string(&scenario).unwrap()).unwrap();

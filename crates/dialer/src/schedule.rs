@@ -3,6 +3,7 @@
 //! in force and is also one bucket of the report.
 
 use crate::distribution::{Distribution, Sampler};
+use crate::outcome_mix::OutcomeMix;
 use crate::scenario::Scenario;
 
 /// Length of a report bucket when the scenario has no schedule, in minutes.
@@ -17,6 +18,11 @@ pub struct Segment {
     pub end: f64,
     /// Probability that a dial attempt started in this segment reaches a live person.
     pub live_probability: f64,
+    /// The outcome shares of attempts started in this segment.
+    pub mix: OutcomeMix,
+    /// Probability that an attempt started in this segment is routed to an agent (a person taken
+    /// for one, or a machine sent on): what the dialer sees as its answer rate.
+    pub routed_probability: f64,
     /// Talk time of conversations that start in this segment.
     pub talk: Distribution,
     /// `talk`, prepared for sampling.
@@ -43,12 +49,12 @@ impl Schedule {
                     bucket.minutes,
                     bucket
                         .live_answer_probability
-                        .unwrap_or(scenario.live_answer_probability),
+                        .unwrap_or(scenario.live_share()),
                     bucket.talk_seconds.unwrap_or(scenario.talk_seconds),
                 ),
                 None => (
                     DEFAULT_BUCKET_MINUTES,
-                    scenario.live_answer_probability,
+                    scenario.live_share(),
                     scenario.talk_seconds,
                 ),
             };
@@ -62,6 +68,8 @@ impl Schedule {
                 start,
                 end,
                 live_probability: probability,
+                mix: scenario.outcome_mix(probability),
+                routed_probability: scenario.routed_share(probability),
                 talk,
                 talk_sampler: talk.sampler(),
             });
@@ -76,7 +84,9 @@ impl Schedule {
             segments.push(Segment {
                 start: 0.0,
                 end: window.max(0.0),
-                live_probability: scenario.live_answer_probability,
+                live_probability: scenario.live_share(),
+                mix: scenario.outcome_mix(scenario.live_share()),
+                routed_probability: scenario.routed_share(scenario.live_share()),
                 talk: scenario.talk_seconds,
                 talk_sampler: scenario.talk_seconds.sampler(),
             });

@@ -5,15 +5,17 @@ use crate::histogram::WaitHistogram;
 /// What one replication counted in one report bucket (or in the whole window).
 ///
 /// Attempt outcomes (`dials` … `late`, the waits) count in the bucket where the attempt was dialled,
-/// so `dials = live_answers + not_answered` and `live_answers = connected + abandoned` hold exactly in
-/// every bucket. Times (`busy_seconds`, `available_seconds`, `peak_lines`) count where they happen.
+/// so `dials = live_answers + amd_false_positives + not_answered`, `live_answers = connected +
+/// abandoned` and `not_answered = machines + busy + no_answer + invalid + other` hold exactly in
+/// every bucket (other: the attempts of a scenario without an `outcomes` block that reached no one). Times (`busy_seconds`, `available_seconds`, `peak_lines`) count where they happen.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
     /// Dial attempts started.
     pub dials: u64,
-    /// Attempts that reached a live person.
+    /// Attempts a person answered and the dialer took for one (connected or abandoned).
     pub live_answers: u64,
-    /// Attempts that reached no one (no answer, busy, machine).
+    /// Attempts no person answered: machines, busy lines, no answers, invalid numbers (told apart
+    /// below with an `outcomes` block) or, without one, "other".
     pub not_answered: u64,
     /// Live answers connected to an agent.
     pub connected: u64,
@@ -33,10 +35,23 @@ pub struct Tally {
     pub staffed_seconds: f64,
     /// Most lines in use at once (dialling, waiting or talking).
     pub peak_lines: u32,
-    /// People hung up on because detection judged them machines (0 until AMD is simulated).
+    /// People hung up on because detection judged them machines (AMD false positives); they are
+    /// not in `live_answers` and count in `not_answered`'s complement: every person who answered
+    /// is `live_answers + amd_false_positives`.
     pub amd_false_positives: u64,
-    /// Machines detection let through to an agent (0 until AMD is simulated).
+    /// Attempts an answering machine answered (with an `outcomes` block; otherwise in
+    /// `not_answered` as "other").
+    pub machines: u64,
+    /// Machines connected to an agent (let through by detection, or with detection off).
     pub machines_to_agents: u64,
+    /// Machines routed to an agent but dropped before one was free.
+    pub machines_abandoned: u64,
+    /// Attempts that found the line busy.
+    pub busy: u64,
+    /// Attempts no one answered before the no-answer timeout.
+    pub no_answer: u64,
+    /// Attempts to numbers that do not exist.
+    pub invalid: u64,
 }
 
 impl Tally {
@@ -55,7 +70,12 @@ impl Tally {
         self.staffed_seconds += other.staffed_seconds;
         self.peak_lines = self.peak_lines.max(other.peak_lines);
         self.amd_false_positives += other.amd_false_positives;
+        self.machines += other.machines;
         self.machines_to_agents += other.machines_to_agents;
+        self.machines_abandoned += other.machines_abandoned;
+        self.busy += other.busy;
+        self.no_answer += other.no_answer;
+        self.invalid += other.invalid;
     }
 }
 

@@ -5,6 +5,7 @@ use std::ops::Deref;
 
 use crate::distribution::Distribution;
 use crate::model::PAUSE_CYCLE_SECONDS;
+use crate::outcome_mix::MachineRouting;
 use crate::pacing::{CostInputs, Pacing, PacingStrategy};
 use crate::scenario::{Bucket, DialerMode, Scenario};
 
@@ -75,16 +76,21 @@ impl Violation {
 
 /// Collects violations while walking an input.
 #[derive(Default)]
-struct Checker {
+pub(crate) struct Checker {
     found: Vec<Violation>,
 }
 
 impl Checker {
-    fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    /// Violations found so far.
+    pub(crate) fn count(&self) -> usize {
+        self.found.len()
+    }
+
+    pub(crate) fn fail(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.found.push(Violation::new(path, message));
     }
 
-    fn finite(&mut self, path: &str, value: f64) -> bool {
+    pub(crate) fn finite(&mut self, path: &str, value: f64) -> bool {
         if value.is_finite() {
             true
         } else {
@@ -93,7 +99,7 @@ impl Checker {
         }
     }
 
-    fn range(&mut self, path: &str, value: f64, min: f64, max: f64) {
+    pub(crate) fn range(&mut self, path: &str, value: f64, min: f64, max: f64) {
         if self.finite(path, value) && !(min..=max).contains(&value) {
             self.fail(
                 path,
@@ -102,18 +108,18 @@ impl Checker {
         }
     }
 
-    fn probability(&mut self, path: &str, value: f64) {
+    pub(crate) fn probability(&mut self, path: &str, value: f64) {
         self.range(path, value, 0.0, 1.0);
     }
 
-    fn non_negative(&mut self, path: &str, value: f64) {
+    pub(crate) fn non_negative(&mut self, path: &str, value: f64) {
         if self.finite(path, value) && value < 0.0 {
             self.fail(path, format!("must not be negative, got {value}"));
         }
     }
 
     /// A duration in seconds: finite, not negative, at most [`MAX_DURATION_SECONDS`].
-    fn duration(&mut self, path: &str, value: f64) {
+    pub(crate) fn duration(&mut self, path: &str, value: f64) {
         if self.finite(path, value) {
             if value < 0.0 {
                 self.fail(path, format!("must not be negative, got {value}"));
@@ -126,7 +132,7 @@ impl Checker {
         }
     }
 
-    fn distribution(&mut self, path: &str, dist: &Distribution) {
+    pub(crate) fn distribution(&mut self, path: &str, dist: &Distribution) {
         match *dist {
             Distribution::Fixed { mean } | Distribution::Exp { mean } => {
                 self.duration(&format!("{path}.mean"), mean);
@@ -164,7 +170,7 @@ impl Checker {
         }
     }
 
-    fn ring(&mut self, path: &str, dist: &Distribution) {
+    pub(crate) fn ring(&mut self, path: &str, dist: &Distribution) {
         let before = self.found.len();
         self.distribution(path, dist);
         if self.found.len() == before && dist.mean() < MIN_RING_MEAN_SECONDS {
@@ -300,9 +306,7 @@ impl Scenario {
             0.0,
             3_600.0,
         );
-        check.probability("live_answer_probability", self.live_answer_probability);
-        check.ring("ring_seconds.live", &self.ring_seconds.live);
-        check.ring("ring_seconds.other", &self.ring_seconds.other);
+        self.check_population(&mut check);
         check.distribution("talk_seconds", &self.talk_seconds);
         check.distribution("wrap_seconds", &self.wrap_seconds);
         check.distribution("patience_seconds", &self.patience_seconds);
@@ -326,6 +330,51 @@ impl Scenario {
             Ok(())
         } else {
             Err(check.found)
+        }
+    }
+
+    /// Either `live_answer_probability` and `ring_seconds`, or an `outcomes` block.
+    fn check_population(&self, check: &mut Checker) {
+        match (
+            &self.outcomes,
+            self.live_answer_probability,
+            &self.ring_seconds,
+        ) {
+            (Some(outcomes), p, rings) => {
+                if p.is_some() {
+                    check.fail(
+                        "live_answer_probability",
+                        "leave it out when outcomes are given (outcomes.live sets the live share)",
+                    );
+                }
+                if rings.is_some() {
+                    check.fail(
+                        "ring_seconds",
+                        "leave it out when outcomes are given (outcomes.ring_seconds sets the ring \
+                         times)",
+                    );
+                }
+                outcomes.check(check, self.bucket_list());
+            }
+            (None, p, rings) => {
+                match p {
+                    Some(p) => check.probability("live_answer_probability", p),
+                    None => check.fail(
+                        "live_answer_probability",
+                        "required (or give an outcomes block with the share of each outcome)",
+                    ),
+                }
+                match rings {
+                    Some(r) => {
+                        check.ring("ring_seconds.live", &r.live);
+                        check.ring("ring_seconds.other", &r.other);
+                    }
+                    None => check.fail(
+                        "ring_seconds",
+                        "required (or give an outcomes block with the ring time of each outcome)",
+                    ),
+                }
+            }
         }
     }
 
@@ -466,16 +515,10 @@ impl Scenario {
         let DialerMode::Poisson { dials_per_minute } = self.dialer else {
             return None;
         };
-        let highest_p = match &self.buckets {
-            Some(buckets) => buckets
-                .iter()
-                .map(|b| {
-                    b.live_answer_probability
-                        .unwrap_or(self.live_answer_probability)
-                })
-                .fold(self.live_answer_probability, f64::max),
-            None => self.live_answer_probability,
-        };
+        let highest_p = self
+            .live_probabilities()
+            .into_iter()
+            .fold(self.routed_share(self.live_share()), f64::max);
         let wait = self.patience_seconds.mean().min(self.window_minutes * 60.0);
         let queued = dials_per_minute / 60.0 * highest_p * wait;
         Some(
@@ -488,24 +531,19 @@ impl Scenario {
     fn pacing(&self) -> Pacing {
         Pacing::new(
             &self.dialer,
-            self.live_answer_probability,
-            self.ring_seconds.live.mean() + self.patience_seconds.mean(),
+            self.routed_share(self.live_share()),
+            self.live_ring().mean() + self.mean_detect_seconds() + self.patience_seconds.mean(),
             self.window_minutes * 60.0,
         )
     }
 
-    /// The live-answer probabilities of the day (the scalar one without buckets).
+    /// The probabilities of the day that an attempt is routed to an agent (the live answers the
+    /// dialer takes for people and the machines it sends on), one per bucket or the scenario's.
     fn live_probabilities(&self) -> Vec<f64> {
-        match &self.buckets {
-            Some(buckets) if !buckets.is_empty() => buckets
-                .iter()
-                .map(|b| {
-                    b.live_answer_probability
-                        .unwrap_or(self.live_answer_probability)
-                })
-                .collect(),
-            _ => vec![self.live_answer_probability],
-        }
+        self.live_shares()
+            .into_iter()
+            .map(|live| self.routed_share(live))
+            .collect()
     }
 
     fn cost_inputs(&self) -> CostInputs {
@@ -558,14 +596,10 @@ impl Scenario {
         if let Some(rate) = cost.open_loop_dials_per_second {
             return rate * window_seconds;
         }
-        let probabilities = self.live_probabilities();
-        let (live, other) = (
-            self.ring_seconds.live.mean(),
-            self.ring_seconds.other.mean(),
-        );
-        let shortest_ring = probabilities
-            .iter()
-            .map(|p| p * live + (1.0 - p) * other)
+        let shortest_ring = self
+            .live_shares()
+            .into_iter()
+            .map(|live| self.mean_ring(live))
             .fold(f64::INFINITY, f64::min)
             .max(1e-3);
         let lines = self
@@ -580,6 +614,12 @@ impl Scenario {
             .iter()
             .filter_map(|b| b.talk_seconds.map(|t| t.mean()))
             .fold(self.talk_seconds.mean(), f64::min);
+        let shortest_talk = match self.outcomes.and_then(|o| o.machine_handle_seconds) {
+            Some(handle) if self.machine_routing() != MachineRouting::Unheard => {
+                shortest_talk.min(handle.mean())
+            }
+            _ => shortest_talk,
+        };
         let handle = (shortest_talk + self.wrap_seconds.mean()).max(1e-3);
         let by_agents = f64::from(self.agents) / handle * window_seconds * AGENT_PACED_SLACK
             / self.cost_inputs().lowest_live_probability;

@@ -7,6 +7,7 @@ mod buckets;
 mod common;
 mod determinism;
 mod erlang_reference;
+mod outcomes;
 mod properties;
 mod queueing;
 mod sparse_rates;

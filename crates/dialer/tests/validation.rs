@@ -302,3 +302,110 @@ fn an_open_loop_dialer_that_could_queue_without_bound_is_refused() {
     let scenario: dialer::Scenario = serde_json::from_value(patient).unwrap();
     assert_eq!(scenario.check(), Ok(()));
 }
+
+/// The good scenario with an `outcomes` block in place of `live_answer_probability` and
+/// `ring_seconds`.
+fn with_outcomes() -> Value {
+    let mut doc = good();
+    let object = doc.as_object_mut().unwrap();
+    object.remove("live_answer_probability");
+    object.remove("ring_seconds");
+    doc["outcomes"] = json!({
+        "live": 0.30, "machine": 0.25, "busy": 0.05, "no_answer": 0.35, "invalid": 0.05,
+        "ring_seconds": {"live": {"dist": "uniform", "min": 1.6, "max": 14.4},
+                         "machine": {"dist": "exp", "mean": 9},
+                         "busy": {"dist": "fixed", "mean": 4},
+                         "no_answer": {"dist": "fixed", "mean": 20},
+                         "invalid": {"dist": "fixed", "mean": 2}},
+        "amd": {"enabled": true, "detect_seconds": {"dist": "fixed", "mean": 1.0},
+                "false_positive": 0.02, "false_negative": 0.10},
+        "machine_handle_seconds": {"dist": "uniform", "min": 5, "max": 15}
+    });
+    doc
+}
+
+fn outcomes_with(path: &[&str], value: Value) -> Value {
+    let mut doc = with_outcomes();
+    let mut at = &mut doc["outcomes"];
+    for key in &path[..path.len() - 1] {
+        at = &mut at[*key];
+    }
+    at[path[path.len() - 1]] = value;
+    doc
+}
+
+#[test]
+fn the_design_outcomes_block_passes() {
+    assert_eq!(paths_of(with_outcomes()), Vec::<String>::new());
+}
+
+#[test]
+fn each_bad_outcome_setting_is_named() {
+    let mut both = with_outcomes();
+    both["live_answer_probability"] = json!(0.3);
+    let mut neither = good();
+    neither
+        .as_object_mut()
+        .unwrap()
+        .remove("live_answer_probability");
+    let mut all_live = outcomes_with(&["live"], json!(1.0));
+    for other in ["machine", "busy", "no_answer", "invalid"] {
+        all_live["outcomes"][other] = json!(0.0);
+    }
+    all_live["outcomes"].as_object_mut().unwrap().remove("amd");
+    all_live["outcomes"]
+        .as_object_mut()
+        .unwrap()
+        .remove("machine_handle_seconds");
+    all_live["buckets"] = json!([{"minutes": 60, "live_answer_probability": 0.5}]);
+    let cases: Vec<(Value, &str)> = vec![
+        (outcomes_with(&["busy"], json!(0.06)), "outcomes"),
+        (outcomes_with(&["live"], json!(-0.1)), "outcomes.live"),
+        (outcomes_with(&["invalid"], json!(1.5)), "outcomes.invalid"),
+        (
+            outcomes_with(&["amd", "false_positive"], json!(1.2)),
+            "outcomes.amd.false_positive",
+        ),
+        (
+            outcomes_with(&["amd", "false_negative"], json!(-0.5)),
+            "outcomes.amd.false_negative",
+        ),
+        (
+            outcomes_with(&["amd", "detect_seconds"], Value::Null),
+            "outcomes.amd.detect_seconds",
+        ),
+        (
+            outcomes_with(&["ring_seconds", "busy"], Value::Null),
+            "outcomes.ring_seconds.busy",
+        ),
+        (
+            outcomes_with(&["ring_seconds", "machine", "mean"], json!(-2)),
+            "outcomes.ring_seconds.machine.mean",
+        ),
+        (both, "live_answer_probability"),
+        (neither, "live_answer_probability"),
+        (all_live, "buckets[0].live_answer_probability"),
+    ];
+    for (doc, path) in cases {
+        let found = paths_of(doc.clone());
+        assert!(
+            found.iter().any(|p| p == path),
+            "{path} not reported for {doc}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn detection_without_machines_is_refused() {
+    let mut doc = outcomes_with(&["machine"], json!(0.0));
+    doc["outcomes"]["no_answer"] = json!(0.60);
+    let found = paths_of(doc);
+    assert!(found.contains(&"outcomes.amd".to_string()), "{found:?}");
+    assert!(
+        found.contains(&"outcomes.machine_handle_seconds".to_string()),
+        "{found:?}"
+    );
+    // Shares within 1e-9 of 1 pass.
+    let close = outcomes_with(&["invalid"], json!(0.05 + 5e-10));
+    assert_eq!(paths_of(close), Vec::<String>::new());
+}

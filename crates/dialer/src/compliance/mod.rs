@@ -50,8 +50,11 @@ pub struct PeriodCounts {
     pub false_positives: u64,
     /// Calls an agent handled (connected live answers and machines sent to agents).
     pub handled: u64,
-    /// Machines detection let through to an agent (0 until AMD is simulated).
+    /// Machines routed to an agent (let through by detection, or with detection off).
     pub machines_to_agents: u64,
+    /// Machines routed to an agent that the dialer dropped before one was free (the dialer takes
+    /// them for people, so CXone's report counts them as abandoned).
+    pub machines_abandoned: u64,
 }
 
 impl PeriodCounts {
@@ -64,6 +67,7 @@ impl PeriodCounts {
             false_positives: tally.amd_false_positives,
             handled: tally.connected + tally.machines_to_agents,
             machines_to_agents: tally.machines_to_agents,
+            machines_abandoned: tally.machines_abandoned,
         }
     }
 
@@ -75,6 +79,7 @@ impl PeriodCounts {
         self.false_positives += other.false_positives;
         self.handled += other.handled;
         self.machines_to_agents += other.machines_to_agents;
+        self.machines_abandoned += other.machines_abandoned;
     }
 }
 
@@ -98,6 +103,14 @@ impl ComplianceRule {
     pub fn rate(&self, counts: &PeriodCounts) -> Option<f64> {
         let (numerator, denominator) = (self.counts)(counts);
         (denominator > 0).then(|| numerator as f64 / denominator as f64)
+    }
+
+    /// How much of its denominator the period may still drop before it breaks the limit
+    /// (`limit − rate`, negative once over; `None` when the rate is undefined). With AMD, false
+    /// positives spend the budget before the dialer drops anyone: 4 people hung up on among 200
+    /// who answered leave 1 % of the 3 %.
+    pub fn headroom(&self, counts: &PeriodCounts) -> Option<f64> {
+        self.rate(counts).map(|rate| self.limit - rate)
     }
 
     /// Whether `counts` break the limit (`None` when the rate is undefined).
