@@ -169,8 +169,8 @@ impl Error {
             } => match status {
                 400 if is_probability_adjustment(detail) => Some(HINT_ABANDONMENT),
                 400 if names_a_work_limit(detail) => Some(
-                    "the request asks for more work than the server allows; shorten the window or \
-                     lower the replications",
+                    "the request asks for more engine work than the server allows (agents × window \
+                     × replications): shorten max_simulation_window_minutes or simulate fewer agents",
                 ),
                 400 => Some(
                     "fix the payload: run `cxone-sim validate PAYLOAD` to list every violation",

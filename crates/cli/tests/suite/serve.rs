@@ -21,8 +21,14 @@ async fn serve_answers_logs_as_json_and_stops_gracefully_on_sigterm() {
             stderr.read_line(&mut line).unwrap() > 0,
             "serve exited before listening"
         );
-        if let Some(rest) = line.trim().strip_prefix("cxone-sim emulator listening on ") {
-            break rest.to_owned();
+        // With --log-format json the banner is a JSON line too, its address in `fields.url`.
+        let banner: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if let Some(url) = banner["fields"]["url"].as_str() {
+            assert_eq!(
+                banner["fields"]["message"],
+                format!("cxone-sim emulator listening on {url}")
+            );
+            break url.to_owned();
         }
     };
     let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
@@ -38,6 +44,12 @@ async fn serve_answers_logs_as_json_and_stops_gracefully_on_sigterm() {
         .unwrap();
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
     let rest: Vec<String> = stderr.lines().map(Result::unwrap).collect();
+    for line in &rest {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "every stderr line is JSON: {line}"
+        );
+    }
     let request_log = rest
         .iter()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
