@@ -1,5 +1,7 @@
 //! What the commands print: tables for people, JSON for machines (stdout); messages go to stderr.
 
+use std::io::IsTerminal as _;
+
 use anyhow::anyhow;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
@@ -22,7 +24,9 @@ pub fn table() -> Table {
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    if table.width().is_none_or(|w| w < 40) {
+    // Off a terminal comfy-table does not wrap at all; on one, a width of 0 (or nearly) is a terminal
+    // that reports none.
+    if std::io::stdout().is_terminal() && table.width().is_none_or(|w| w < 40) {
         table.set_width(FALLBACK_WIDTH);
     }
     table

@@ -111,11 +111,12 @@ impl RunResult {
 
 /// Runs the pipeline, appends the audit line, prints the result; the exit code follows DESIGN §3.
 pub async fn run(args: &RunArgs) -> ExitCode {
-    let mut result = RunResult::new(args.backend);
     // SIGINT / SIGTERM stop the run, and the audit line below still records it (as FAILED).
+    let signals = crate::signals::Signals::install();
+    let mut result = RunResult::new(args.backend);
     let verdict = tokio::select! {
         verdict = pipeline(args, &mut result) => verdict,
-        failure = crate::signals::interrupted() => Err(failure),
+        failure = signals.interrupted() => Err(failure),
     };
     if let Err(failure) = &verdict {
         result.status = match failure.kind {

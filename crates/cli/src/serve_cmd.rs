@@ -53,9 +53,13 @@ pub async fn run(args: &ServeArgs) -> Outcome {
             ),
         ],
     );
-    emulator::run(listener, config, shutdown_signal())
-        .await
-        .map_err(|e| Failure::runtime(anyhow!("the emulator stopped: {e}")))?;
+    emulator::run(
+        listener,
+        config,
+        shutdown_signal(crate::signals::Signals::install()),
+    )
+    .await
+    .map_err(|e| Failure::runtime(anyhow!("the emulator stopped: {e}")))?;
     notice("INFO", "cxone-sim emulator stopped", &[]);
     Ok(())
 }
@@ -104,8 +108,8 @@ fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
     })
 }
 
-async fn shutdown_signal() {
-    let name = crate::signals::signal().await;
+async fn shutdown_signal(signals: crate::signals::Signals) {
+    let name = signals.wait().await;
     notice(
         "INFO",
         "shutting down: finishing requests in flight (a few seconds at most)",

@@ -165,6 +165,26 @@ struct ClientEntry {
     scopes: Vec<String>,
 }
 
+/// `text` with every double-quoted value replaced by `"…"`: serde quotes the value it refused
+/// (`invalid type: string "…"`), which may be a secret. Field names (in backticks) stay.
+fn without_quoted_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut parts = text.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut inside = true;
+    for part in parts {
+        if inside {
+            out.push_str("\"…\"");
+        } else {
+            out.push_str(part);
+        }
+        inside = !inside;
+    }
+    out
+}
+
 /// Reads registered clients from TOML:
 ///
 /// ```toml
@@ -178,7 +198,7 @@ pub fn load_clients_toml(text: &str) -> Result<Vec<RegisteredClient>, ConfigErro
         line: e.span().map_or(0, |span| {
             text[..span.start.min(text.len())].matches('\n').count() + 1
         }),
-        message: e.message().trim().to_owned(),
+        message: without_quoted_values(e.message().trim()),
     })?;
     if file.client.is_empty() {
         return Err(ConfigError::NoClients);
