@@ -228,13 +228,55 @@ async fn read_body(state: &AppState, request: Request) -> Result<Bytes, ApiFailu
 }
 
 /// Parses the JSON body, answering 400 with the field path and serde's message (with its position).
+///
+/// A whole number written with a fraction (`50.0`) is an integer to JSON Schema, and so to the
+/// OpenAPI document: it is accepted where a count is expected.
 fn parse_body(body: &[u8]) -> Result<SimulateRequest, ApiFailure> {
-    serde_json::from_slice(body).map_err(|e| {
-        let at = json_path::path_at(body, e.line(), e.column())
-            .map(|path| format!("{path}: "))
-            .unwrap_or_default();
-        ApiFailure::bad_request(format!("malformed JSON body: {at}{e}"))
-    })
+    let first = match serde_json::from_slice::<SimulateRequest>(body) {
+        Ok(request) => return Ok(request),
+        Err(e) => e,
+    };
+    // Well-formed JSON with `50.0` for a count: read it again with whole floats as integers, and if
+    // it still fails, report that failure (the first may only have been about such a float).
+    let (error, text) = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => {
+            let text = serde_json::to_vec(&whole_floats_as_integers(value)).unwrap_or_default();
+            match serde_json::from_slice::<SimulateRequest>(&text) {
+                Ok(request) => return Ok(request),
+                Err(e) => (e, text),
+            }
+        }
+        Err(_) => (first, body.to_vec()),
+    };
+    let at = json_path::path_at(&text, error.line(), error.column())
+        .map(|path| format!("{path}: "))
+        .unwrap_or_default();
+    Err(ApiFailure::bad_request(format!(
+        "malformed JSON body: {at}{error}"
+    )))
+}
+
+/// `value` with every number that is whole and written as a float (`50.0`) made an integer.
+fn whole_floats_as_integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_u64() && !n.is_i64() => match n.as_f64() {
+            // 2^53: beyond it a float no longer holds every whole number exactly.
+            Some(x) if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 => {
+                Value::from(x as i64)
+            }
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(whole_floats_as_integers).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, whole_floats_as_integers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Runs the core on a blocking thread within a simulation slot and the simulation timeout.

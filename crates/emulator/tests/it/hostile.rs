@@ -311,3 +311,27 @@ async fn shutdown_finishes_while_clients_hold_half_sent_requests() {
         assert!(closed, "held connections are closed by the shutdown");
     }
 }
+
+#[tokio::test]
+async fn whole_numbers_written_as_floats_are_the_integers_the_document_allows() {
+    let server = Server::start(test_config()).await;
+    let token = server.dev_token().await;
+    let mut body = seed_body();
+    body["predictiveDialerSettings"]["maxCalls"] = 50.0.into();
+    body["predictiveDialerSettings"]["interval"] = 3.0.into();
+    body["historicalData"][0]["calls_attempted"] = 500.0.into();
+    let response = server
+        .simulate_raw(&token, CAMPAIGN, body.to_string(), None)
+        .await;
+    assert_eq!(response.status(), 200);
+    body["predictiveDialerSettings"]["maxCalls"] = 50.5.into();
+    let response = server
+        .simulate_raw(&token, CAMPAIGN, body.to_string(), None)
+        .await;
+    assert_eq!(response.status(), 400);
+    let detail: serde_json::Value = response.json().await.unwrap();
+    assert!(
+        detail["detail"].as_str().unwrap().contains("maxCalls"),
+        "{detail}"
+    );
+}
