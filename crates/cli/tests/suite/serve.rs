@@ -1,6 +1,7 @@
-//! `cxone-sim serve` as a process: it says where it listens, logs requests, and stops on SIGTERM.
+//! `cxone-sim serve` as a process: it says where it listens, logs requests, and stops on SIGTERM even
+//! while clients hold half-sent requests.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write as _};
 use std::process::Stdio;
 
 use crate::common::Sandbox;
@@ -33,15 +34,34 @@ async fn serve_answers_logs_as_json_and_stops_gracefully_on_sigterm() {
     };
     let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
     assert_eq!(health.status(), 200);
+    // Clients holding half-sent requests must not keep the server from stopping.
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();
+        stream
+            .write_all(b"POST /api/v2/oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
+            .unwrap();
+        held.push(stream);
+    }
 
     let kill = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
-    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
-        .await
-        .unwrap();
+    // Bounded: a server that never stops fails the test instead of hanging it.
+    let status = tokio::task::spawn_blocking(move || {
+        for _ in 0..3000 {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        panic!("serve did not stop within 60 s of SIGTERM");
+    })
+    .await
+    .unwrap();
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
     let rest: Vec<String> = stderr.lines().map(Result::unwrap).collect();
     for line in &rest {
