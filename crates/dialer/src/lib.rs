@@ -23,7 +23,6 @@
 //! - [`metrics`]: counters to rates; [`estimate`]: means and t-intervals over replications.
 //! - [`replicate`]: parallel replications and the [`Report`].
 //! - [`erlang`]: Erlang B, C, A, fixed-patience M/M/n+D and Engset closed forms.
-//! - [`history`]: a campaign plan and its call history to a scenario, and the accuracy score.
 //!
 //! # Example
 //!
@@ -51,7 +50,6 @@ pub mod erlang;
 pub mod estimate;
 pub mod event;
 pub mod histogram;
-pub mod history;
 pub mod metrics;
 pub mod model;
 pub mod pacing;
@@ -63,9 +61,6 @@ pub mod validation;
 
 pub use distribution::Distribution;
 pub use estimate::Estimate;
-pub use history::{
-    CampaignPlan, DialerType, HistoryBucket, infer_agents, plan_to_scenario, predicted_accuracy,
-};
 pub use metrics::Metrics;
 pub use replicate::{
     BucketReport, Report, simulate, simulate_with_progress, try_simulate,

@@ -6,8 +6,8 @@ use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use cxone::simulate::{ErrorBody, SimulateRequest, SimulateResponse};
-use cxone::token::SCOPE_EDIT;
+use contract::simulate::{ErrorBody, SimulateRequest, SimulateResponse};
+use contract::token::SCOPE_EDIT;
 
 use crate::failure::ApiFailure;
 use crate::faults::Fault;
