@@ -98,3 +98,17 @@ fn a_history_inferring_too_many_agents_fails_validate_and_local_run_speaks_of_no
     assert!(err.contains("18326 agents"), "{err}");
     assert!(!err.contains("endpoint answered"), "{err}");
 }
+
+#[test]
+fn a_json_array_is_not_a_payload_and_a_seed_must_fit_in_53_bits() {
+    let sb = Sandbox::new();
+    let payload = sb.write(
+        "array.json",
+        r#"["c", 0.38, 0.82, 120, [{"time_bucket": "09:00-10:00", "calls_attempted": 500, "calls_answered": 190, "avg_talk_time_seconds": 145}], 0.1]"#,
+    );
+    let out = sb.run(&["validate", payload.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("JSON object"), "{}", stderr(&out));
+    let out = sb.run(&["run", "--seed", "9007199254740992"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
