@@ -94,7 +94,7 @@ pub fn read(importer: &mut Importer, file: &str, reader: impl Read) -> Result<()
         };
         let dials = c.count(&name("attempts"), value("attempts").as_ref());
         let answered = c.count(&name("answered"), value("answered").as_ref());
-        c.answered_within_dials(&name("answered"), answered, dials);
+        c.answered_within_dials(&name("answered"), answered, &name("attempts"), dials);
         let talk = if answered > 0 {
             c.seconds(&name("talk_seconds"), value("talk_seconds").as_ref())
         } else {

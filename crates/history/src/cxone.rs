@@ -85,10 +85,10 @@ impl Counts<'_> {
         };
         let answered = c.count(field, value);
         if let Some(connects) = connects {
-            c.answered_within_dials("connects", connects, dials);
+            c.answered_within_dials("connects", connects, "dials", dials);
         }
         if field != "connects" {
-            c.answered_within_dials(field, answered, dials);
+            c.answered_within_dials(field, answered, "dials", dials);
         }
         let aht = if answered > 0 {
             c.seconds(aht_field, aht)

@@ -134,7 +134,12 @@ fn group_result(
         let dials = count(&mut c, "nOutboundAttempted", &mut seen.attempted);
         let connected = count(&mut c, "nOutboundConnected", &mut seen.connected);
         let abandoned = count(&mut c, "nOutboundAbandoned", &mut seen.abandoned);
-        c.answered_within_dials("nOutboundConnected.stats.count", connected, dials);
+        c.answered_within_dials(
+            "nOutboundConnected.stats.count",
+            connected,
+            "nOutboundAttempted.stats.count",
+            dials,
+        );
         let (talk_ms, talk_count) =
             match (stat("tTalkComplete", "sum"), stat("tTalkComplete", "count")) {
                 (Some(sum), Some(n)) => (

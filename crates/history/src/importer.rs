@@ -288,6 +288,8 @@ pub(crate) struct RowCheck<'a> {
     pub file: &'a str,
     pub at: String,
     pub ok: bool,
+    /// The fields already reported, so a check across fields does not repeat their problem.
+    failed: Vec<String>,
 }
 
 impl<'a> RowCheck<'a> {
@@ -297,11 +299,13 @@ impl<'a> RowCheck<'a> {
             file,
             at,
             ok: true,
+            failed: Vec::new(),
         }
     }
 
     pub fn fail(&mut self, field: &str, message: String) {
         self.ok = false;
+        self.failed.push(field.to_owned());
         self.importer
             .problem(self.file, &self.at, Some(field), message);
     }
@@ -351,8 +355,18 @@ impl<'a> RowCheck<'a> {
         })
     }
 
-    /// Answered calls no more than dials, or a problem on the answered field.
-    pub fn answered_within_dials(&mut self, field: &str, answered: u64, dials: u64) {
+    /// Answered calls no more than dials, or a problem on the answered field (unless one of the
+    /// two was already reported).
+    pub fn answered_within_dials(
+        &mut self,
+        field: &str,
+        answered: u64,
+        dials_field: &str,
+        dials: u64,
+    ) {
+        if self.failed.iter().any(|f| f == field || f == dials_field) {
+            return;
+        }
         if answered > dials {
             self.fail(
                 field,
