@@ -106,10 +106,15 @@ impl Pool {
             match &self.length {
                 None => self.length = Some((length, file.to_owned(), at.to_owned())),
                 Some((first, first_file, first_at)) if *first != length => {
+                    let there = if first_file == file {
+                        first_at.clone()
+                    } else {
+                        format!("{first_file} {first_at}")
+                    };
                     problems.push(problem(
                         &self.start_field,
                         format!(
-                            "lasts {} minutes, but {first_file} {first_at} lasts {}: intervals of different lengths do not tile the day",
+                            "lasts {} minutes, but {there} lasts {}: intervals of different lengths do not tile the day",
                             length / 60,
                             first / 60
                         ),
