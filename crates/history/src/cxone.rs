@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::marker::PhantomData;
 
+use jiff::ZonedDateTime;
 use serde::Deserialize;
 use serde::de::DeserializeSeed;
 use serde_json::Value;
@@ -23,14 +24,8 @@ pub const DIALER_CONTACTS_KEYS: &[&str] = &["outboundStats", "wfM_OB_StatsV9"];
 struct DialerRow {
     interval_start_date: Option<Value>,
     skill_id: Option<Value>,
-    dials: Option<Value>,
-    connects: Option<Value>,
-    #[serde(rename = "connectsAHT")]
-    connects_aht: Option<Value>,
-    right_party_connects: Option<Value>,
-    #[serde(rename = "rightPartyConnectsAHT")]
-    right_party_connects_aht: Option<Value>,
-    abandons: Option<Value>,
+    #[serde(flatten)]
+    counts: Counts,
 }
 
 /// One row of `skills/summary`.
@@ -40,14 +35,8 @@ struct SummaryRow {
     skill_id: Option<Value>,
     campaign_id: Option<Value>,
     is_outbound: Option<Value>,
-    dials: Option<Value>,
-    connects: Option<Value>,
-    #[serde(rename = "connectsAHT")]
-    connects_aht: Option<Value>,
-    right_party_connects: Option<Value>,
-    #[serde(rename = "rightPartyConnectsAHT")]
-    right_party_connects_aht: Option<Value>,
-    abandon_count: Option<Value>,
+    #[serde(flatten)]
+    counts: Counts,
 }
 
 /// A saved `skills/summary` response with the interval it was asked for.
@@ -59,31 +48,49 @@ struct SummaryDocument {
     skill_summaries: Option<Vec<SummaryRow>>,
 }
 
-/// The counts both CXone exports share, checked.
-struct Counts<'v> {
-    dials: Option<&'v Value>,
-    connects: Option<&'v Value>,
-    connects_aht: Option<&'v Value>,
-    rpc: Option<&'v Value>,
-    rpc_aht: Option<&'v Value>,
-    abandons: (&'static str, Option<&'v Value>),
+/// The counts both CXone exports share; every number may arrive as a string.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Counts {
+    dials: Option<Value>,
+    connects: Option<Value>,
+    #[serde(rename = "connectsAHT")]
+    connects_aht: Option<Value>,
+    right_party_connects: Option<Value>,
+    #[serde(rename = "rightPartyConnectsAHT")]
+    right_party_connects_aht: Option<Value>,
+    /// `abandons` in dialer-contacts, `abandonCount` in skills/summary.
+    #[serde(alias = "abandonCount")]
+    abandons: Option<Value>,
 }
 
-impl Counts<'_> {
-    /// (dials, answered, talk seconds summed, abandons).
-    fn check(&self, c: &mut RowCheck<'_>, answered: Answered) -> (u64, u64, f64, Option<u64>) {
-        let dials = c.count("dials", self.dials);
-        let connects = c.optional_count("connects", self.connects);
+impl Counts {
+    /// The row as an observation, every field checked (`abandons` is named `abandons_field`).
+    fn observe(
+        &self,
+        c: &mut RowCheck<'_>,
+        answered: Answered,
+        abandons_field: &str,
+        start: Option<ZonedDateTime>,
+        length_seconds: Option<i64>,
+    ) -> Option<Observation> {
+        let dials = c.count("dials", self.dials.as_ref());
+        let connects = c.optional_count("connects", self.connects.as_ref());
         let (field, aht_field, value, aht) = match answered {
-            Answered::Connects => ("connects", "connectsAHT", self.connects, self.connects_aht),
+            Answered::Connects => (
+                "connects",
+                "connectsAHT",
+                &self.connects,
+                &self.connects_aht,
+            ),
             Answered::RightParty => (
                 "rightPartyConnects",
                 "rightPartyConnectsAHT",
-                self.rpc,
-                self.rpc_aht,
+                &self.right_party_connects,
+                &self.right_party_connects_aht,
             ),
         };
-        let answered = c.count(field, value);
+        let answered = c.count(field, value.as_ref());
         if let Some(connects) = connects {
             c.answered_within_dials("connects", connects, "dials", dials);
         }
@@ -91,12 +98,20 @@ impl Counts<'_> {
             c.answered_within_dials(field, answered, "dials", dials);
         }
         let aht = if answered > 0 {
-            c.seconds(aht_field, aht)
+            c.seconds(aht_field, aht.as_ref())
         } else {
             0.0
         };
-        let abandons = c.optional_count(self.abandons.0, self.abandons.1);
-        (dials, answered, answered as f64 * aht, abandons)
+        let abandons = c.optional_count(abandons_field, self.abandons.as_ref());
+        start.map(|start| Observation {
+            start,
+            length_seconds,
+            dials,
+            answered,
+            talk_seconds: answered as f64 * aht,
+            talk_count: answered,
+            abandons,
+        })
     }
 }
 
@@ -159,24 +174,9 @@ fn dialer_row(importer: &mut Importer, file: &str, at: String, row: DialerRow) {
             None
         }
     };
-    let counts = Counts {
-        dials: row.dials.as_ref(),
-        connects: row.connects.as_ref(),
-        connects_aht: row.connects_aht.as_ref(),
-        rpc: row.right_party_connects.as_ref(),
-        rpc_aht: row.right_party_connects_aht.as_ref(),
-        abandons: ("abandons", row.abandons.as_ref()),
-    };
-    let (dials, answered, talk, abandons) = counts.check(&mut c, answered);
-    let observation = start.map(|start| Observation {
-        start,
-        length_seconds: None,
-        dials,
-        answered,
-        talk_seconds: talk,
-        talk_count: answered,
-        abandons,
-    });
+    let observation = row
+        .counts
+        .observe(&mut c, answered, "abandons", start, None);
     c.finish(observation);
 }
 
@@ -257,24 +257,14 @@ fn summary_document(importer: &mut Importer, file: &str, doc: usize, d: SummaryD
             continue;
         }
         let mut c = RowCheck::new(importer, file, located(doc, "skillSummaries", index));
-        let counts = Counts {
-            dials: row.dials.as_ref(),
-            connects: row.connects.as_ref(),
-            connects_aht: row.connects_aht.as_ref(),
-            rpc: row.right_party_connects.as_ref(),
-            rpc_aht: row.right_party_connects_aht.as_ref(),
-            abandons: ("abandonCount", row.abandon_count.as_ref()),
-        };
-        let (dials, answered, talk, abandons) = counts.check(&mut c, answered);
-        c.finish(Some(Observation {
-            start: start.to_zoned_datetime(tz.clone()),
-            length_seconds: Some(length),
-            dials,
+        let observation = row.counts.observe(
+            &mut c,
             answered,
-            talk_seconds: talk,
-            talk_count: answered,
-            abandons,
-        }));
+            "abandonCount",
+            Some(start.to_zoned_datetime(tz.clone())),
+            Some(length),
+        );
+        c.finish(observation);
     }
 }
 
