@@ -24,7 +24,7 @@ use secrecy::SecretString;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Start with:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim validate examples/seed_payload.json\n  cxone-sim simulate examples/ratio_scenario.json\n  cxone-sim serve"
+    after_help = "Start with:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim validate examples/seed_payload.json\n  cxone-sim simulate examples/ratio_scenario.json\n  cxone-sim serve\n  cxone-sim history import --from csv examples/history_export.csv"
 )]
 pub struct Cli {
     /// More log lines on stderr (-v info: what a run does, step by step; -vv debug). `RUST_LOG`
@@ -72,6 +72,10 @@ pub enum Command {
         after_help = "The development client is dev-client / dev-secret (for local use only).\n\nExample:\n  cxone-sim serve --addr 127.0.0.1:8089\n  curl -s -d grant_type=client_credentials -d client_id=dev-client -d client_secret=dev-secret \\\n       http://127.0.0.1:8089/api/v2/oauth/token"
     )]
     Serve(ServeArgs),
+    /// Call history from real exports: `history import` turns a CXone or Genesys export (or any
+    /// CSV) into a payload's historical matrix.
+    #[command(subcommand)]
+    History(crate::history_cmd::HistoryCommand),
 }
 
 /// Where the simulation runs.

@@ -5,7 +5,7 @@
 //! - `config`: the environment and `.env`, read here and nowhere else.
 //! - `pipeline`: `run` — validate, simulate, variance, webhook, audit.
 //! - `backends`: the local engine and the CXone client behind one interface; failures → exit codes.
-//! - `validate_cmd`, `simulate_cmd`, `serve_cmd`: the other commands.
+//! - `validate_cmd`, `simulate_cmd`, `serve_cmd`, `history_cmd`: the other commands.
 //! - `webhook`, `audit`: the workforce-planner notification and the JSON Lines audit log.
 //! - `input`, `output`, `failure`: reading files, printing tables and JSON, exit codes and hints.
 //! - `progress`: the progress bar of long engine runs.
@@ -16,6 +16,7 @@ mod audit;
 mod backends;
 mod config;
 mod failure;
+mod history_cmd;
 mod input;
 mod output;
 mod pipeline;
@@ -69,6 +70,7 @@ fn main() -> ExitCode {
             Command::Validate(args) => validate_cmd::run(args),
             Command::Simulate(args) => simulate_cmd::run(args).await,
             Command::Serve(args) => serve_cmd::run(args).await,
+            Command::History(command) => history_cmd::run(command),
         };
         match done {
             Ok(()) => ExitCode::SUCCESS,
