@@ -69,6 +69,12 @@ impl AgentPool {
         self.state[agent as usize]
     }
 
+    /// When `agent`'s current talk or wrap began.
+    #[inline]
+    pub fn since(&self, agent: u32) -> f64 {
+        self.since[agent as usize]
+    }
+
     /// Ready agents with no pause due (the agents pacing may dial for).
     #[inline]
     pub fn ready(&self) -> u32 {

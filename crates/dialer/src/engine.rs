@@ -15,6 +15,7 @@ use rand_distr::Exp1;
 use crate::agents::{AgentPool, AgentState};
 use crate::event::{Event, EventQueue, NOT_COUNTED};
 use crate::model::Model;
+use crate::pacing::free_agents::FreeAgents;
 use crate::pacing::{Pacing, Snapshot};
 use crate::scenario::DialerMode;
 use crate::tally::Tally;
@@ -65,6 +66,8 @@ struct Replication<'m> {
     /// keeps its share `1 − e` of staffed time.
     pause_clock: Vec<f64>,
     pacing: Pacing,
+    /// The talk law of each agent's current talk (kept only for strategies that track busy agents).
+    talk_law: Vec<u16>,
     /// Index of the segment holding `now` (the last one once the window is over).
     segment: usize,
     tallies: Vec<Tally>,
@@ -96,7 +99,20 @@ impl<'m> Replication<'m> {
                 first_probability,
                 model.live_ring_mean + model.patience_mean,
                 model.window,
+                |look_ahead| {
+                    FreeAgents::new(
+                        model.schedule.talk_laws(),
+                        &model.wrap,
+                        model.wrap_mean,
+                        look_ahead,
+                    )
+                },
             ),
+            talk_law: if matches!(model.dialer, DialerMode::Predictive { .. }) {
+                vec![0; model.agents as usize]
+            } else {
+                Vec::new()
+            },
             segment: 0,
             tallies: vec![Tally::default(); segments.len()],
             pacing_ticks: 0,
@@ -210,6 +226,13 @@ impl<'m> Replication<'m> {
             Event::Patience { ticket } => self.patience_ends(ticket),
             Event::TalkEnd { agent } => {
                 let wrap = self.model.wrap.sample(&mut self.rng);
+                let since = self.agents.since(agent);
+                if let Some(busy) = self.pacing.busy_agents() {
+                    busy.talk_ends(self.talk_law[agent as usize], since);
+                    if wrap > 0.0 {
+                        busy.wrap_starts(self.now);
+                    }
+                }
                 if wrap > 0.0 {
                     self.agents.start_wrap(agent, self.now);
                     self.queue.push(self.now + wrap, Event::WrapEnd { agent });
@@ -217,7 +240,13 @@ impl<'m> Replication<'m> {
                     self.agent_free(agent);
                 }
             }
-            Event::WrapEnd { agent } => self.agent_free(agent),
+            Event::WrapEnd { agent } => {
+                let since = self.agents.since(agent);
+                if let Some(busy) = self.pacing.busy_agents() {
+                    busy.wrap_ends(since);
+                }
+                self.agent_free(agent);
+            }
             Event::PauseStart { agent } => self.pause_starts(agent),
             Event::PauseEnd { agent } => self.pause_ends(agent),
             Event::PacingTick => {
@@ -387,9 +416,12 @@ impl<'m> Replication<'m> {
         }
         self.pacing.on_live_outcome(late, false);
         self.agents.start_talking(agent, self.now);
-        let talk = self.model.schedule.segments()[self.segment]
-            .talk_sampler
-            .sample(&mut self.rng);
+        let segment = &self.model.schedule.segments()[self.segment];
+        let (law, talk) = (segment.talk_law, segment.talk_sampler.sample(&mut self.rng));
+        if let Some(busy) = self.pacing.busy_agents() {
+            busy.talk_starts(law, self.now);
+            self.talk_law[agent as usize] = law;
+        }
         self.queue.push(self.now + talk, Event::TalkEnd { agent });
     }
 

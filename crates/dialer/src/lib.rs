@@ -22,6 +22,7 @@
 //!   [`model`] is a scenario prepared for it.
 //! - [`metrics`]: counters to rates; [`estimate`]: means and t-intervals over replications.
 //! - [`replicate`]: parallel replications and the [`Report`].
+//! - [`quality`]: per-shift compliance of a strategy against progressive and the best fixed ratio.
 //! - [`erlang`]: Erlang B, C, A, fixed-patience M/M/n+D and Engset closed forms.
 //! - [`history`]: a campaign plan and its call history to a scenario, and the accuracy score.
 //!
@@ -55,6 +56,7 @@ pub mod history;
 pub mod metrics;
 pub mod model;
 pub mod pacing;
+pub mod quality;
 pub mod replicate;
 pub mod scenario;
 pub mod schedule;

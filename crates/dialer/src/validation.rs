@@ -18,9 +18,6 @@ pub const MAX_TOTAL_PACING_TICKS: f64 = 2e9;
 /// Most clock events (agent pauses, adaptive samples) a run may be expected to make, over all
 /// replications.
 pub const MAX_TOTAL_CLOCK_EVENTS: f64 = 2e9;
-/// Most busy-agent checks the predictive dialer may be expected to make over a run (each pacing
-/// run looks at every agent; one check costs about 20 ns).
-pub const MAX_TOTAL_PREDICTIVE_CHECKS: f64 = 1e10;
 /// Most report buckets in one window (each holds its own counters and wait histogram).
 pub const MAX_REPORT_BUCKETS: f64 = 1_440.0;
 /// Longest duration a distribution may give (about 116 days), so that event times stay finite.
@@ -346,25 +343,6 @@ impl Scenario {
                      fewer replications"
                 ),
             );
-        }
-        if let DialerMode::Predictive { .. } = self.dialer {
-            // Paced after every event, it runs about three times per dial attempt.
-            let runs = if self.pacing_interval_seconds > 0.0 {
-                window_seconds / self.pacing_interval_seconds * replications
-            } else {
-                3.0 * dials
-            };
-            let checks = runs * f64::from(self.agents);
-            if checks > MAX_TOTAL_PREDICTIVE_CHECKS {
-                check.fail(
-                    "pacing_interval_seconds",
-                    format!(
-                        "the predictive dialer would check about {checks:.3e} agent states, over the \
-                         work limit of {MAX_TOTAL_PREDICTIVE_CHECKS:.0e}; pace on an interval (e.g. 1 s), \
-                         shorten the window or run fewer replications"
-                    ),
-                );
-            }
         }
         if let Some(buckets) = &self.buckets {
             let cycle: f64 = buckets.iter().map(|b| b.minutes).sum();

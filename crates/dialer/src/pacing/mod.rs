@@ -2,6 +2,7 @@
 //! lines to start now (DESIGN §5.2, Appendix A).
 
 mod adaptive;
+pub mod free_agents;
 mod predictive;
 mod progressive;
 mod ratio;
@@ -14,6 +15,7 @@ pub use ratio::ratio_lines;
 use crate::agents::AgentPool;
 use crate::distribution::Sampler;
 use crate::scenario::DialerMode;
+use free_agents::FreeAgents;
 
 /// The abandonment limit the law holds a campaign to (FCC/FTC, of live answers).
 pub const LEGAL_ABANDON_LIMIT: f64 = 0.03;
@@ -56,15 +58,22 @@ pub enum Pacing {
     Poisson,
     /// VICIdial's adaptive level.
     Adaptive(Adaptive),
-    /// The abandon-rate controller.
-    Predictive(Predictive),
+    /// The abandon-rate controller (boxed: its bands of busy agents are large).
+    Predictive(Box<Predictive>),
 }
 
 impl Pacing {
     /// The strategy for `mode`. `live_probability` is the campaign's expected answer rate (the
     /// predictive strategy starts from it), `look_ahead` how far ahead the predictive strategy
-    /// counts agents becoming free (seconds) and `window` the window's length in seconds.
-    pub fn new(mode: &DialerMode, live_probability: f64, look_ahead: f64, window: f64) -> Self {
+    /// counts agents becoming free (seconds), `window` the window's length in seconds and `busy`
+    /// builds the predictive strategy's tracker of busy agents for a look-ahead.
+    pub fn new(
+        mode: &DialerMode,
+        live_probability: f64,
+        look_ahead: f64,
+        window: f64,
+        busy: impl FnOnce(f64) -> FreeAgents,
+    ) -> Self {
         match *mode {
             DialerMode::Progressive => Self::Progressive,
             DialerMode::Ratio { level } => Self::Ratio { level },
@@ -81,10 +90,8 @@ impl Pacing {
                 intensity,
                 window,
             )),
-            DialerMode::Predictive { abandon_target } => Self::Predictive(Predictive::new(
-                abandon_target,
-                live_probability,
-                look_ahead,
+            DialerMode::Predictive { abandon_target } => Self::Predictive(Box::new(
+                Predictive::new(abandon_target, live_probability, busy(look_ahead)),
             )),
         }
     }
@@ -125,6 +132,15 @@ impl Pacing {
             Self::Adaptive(adaptive) => adaptive.on_live_outcome(abandoned),
             Self::Predictive(predictive) => predictive.on_live_outcome(dropped),
             _ => {}
+        }
+    }
+
+    /// The tracker of busy agents, for strategies that look at how long each has been busy.
+    #[inline]
+    pub fn busy_agents(&mut self) -> Option<&mut FreeAgents> {
+        match self {
+            Self::Predictive(predictive) => Some(predictive.busy_agents()),
+            _ => None,
         }
     }
 
