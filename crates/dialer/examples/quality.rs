@@ -8,7 +8,8 @@
 //!
 //! Options: `--window MINUTES` (480), `--replications N` (80; the oracle needs about 60 clean
 //! shifts for an upper bound under 5 %), `--interval SECONDS` (pacing interval of every strategy,
-//! 1; 0 = after every event), `--max-agents N` (skip larger teams), `--seed S` (1).
+//! 1; 0 = after every event), `--max-agents N` (skip larger teams), `--seed S` (1), `--cases
+//! I,J,…` (only these rows of the grid, from 0), `--oracle false` (skip the ratio sweep).
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -22,6 +23,8 @@ fn main() -> ExitCode {
     let mut interval = 1.0;
     let mut max_agents = u32::MAX;
     let mut seed = 1;
+    let mut only: Option<Vec<usize>> = None;
+    let mut oracle = true;
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
         let value = pair.get(1).map(String::as_str).unwrap_or("");
@@ -31,12 +34,19 @@ fn main() -> ExitCode {
             "--interval" => value.parse().map(|v| interval = v).is_ok(),
             "--max-agents" => value.parse().map(|v| max_agents = v).is_ok(),
             "--seed" => value.parse().map(|v| seed = v).is_ok(),
+            "--cases" => value
+                .split(',')
+                .map(str::parse)
+                .collect::<Result<Vec<usize>, _>>()
+                .map(|v| only = Some(v))
+                .is_ok(),
+            "--oracle" => value.parse().map(|v| oracle = v).is_ok(),
             _ => false,
         };
         if !parsed {
             eprintln!(
                 "usage: quality [--window MINUTES] [--replications N] [--interval SECONDS] \
-                 [--max-agents N] [--seed S]"
+                 [--max-agents N] [--seed S] [--cases I,J,…] [--oracle true|false]"
             );
             return ExitCode::from(2);
         }
@@ -46,7 +56,10 @@ fn main() -> ExitCode {
          windows over 3 % (95 % upper) | peak lines | predictive ÷ best ratio | seconds |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for case in grid().into_iter().filter(|c| c.agents <= max_agents) {
+    let cases = grid().into_iter().enumerate().filter(|(i, c)| {
+        c.agents <= max_agents && only.as_ref().is_none_or(|only| only.contains(i))
+    });
+    for (_, case) in cases {
         let started = Instant::now();
         let scenario = |dialer| case.scenario(dialer, window, interval, replications, seed);
         let check = |s: &dialer::Scenario| match s.validate() {
@@ -65,7 +78,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         let progressive = evaluate(&scenario(DialerMode::Progressive));
-        let best = best_static_ratio(&scenario(DialerMode::Ratio { level: 1.0 }), 0.02);
+        let best = if oracle {
+            best_static_ratio(&scenario(DialerMode::Ratio { level: 1.0 }), 0.02)
+        } else {
+            None
+        };
         let outcome = evaluate(&predictive);
         let (best_cell, ratio_cell) = match best {
             Some((level, best)) => (

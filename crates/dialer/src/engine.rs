@@ -15,7 +15,6 @@ use rand_distr::Exp1;
 use crate::agents::{AgentPool, AgentState};
 use crate::event::{Event, EventQueue, NOT_COUNTED};
 use crate::model::Model;
-use crate::pacing::free_agents::FreeAgents;
 use crate::pacing::{Pacing, Snapshot};
 use crate::scenario::DialerMode;
 use crate::tally::Tally;
@@ -78,7 +77,6 @@ struct Replication<'m> {
 impl<'m> Replication<'m> {
     fn new(model: &'m Model, rng: ChaCha8Rng) -> Self {
         let segments = model.schedule.segments();
-        let first_probability = segments.first().map_or(0.0, |s| s.live_probability);
         Self {
             model,
             rng,
@@ -94,20 +92,7 @@ impl<'m> Replication<'m> {
             } else {
                 Vec::new()
             },
-            pacing: Pacing::new(
-                &model.dialer,
-                first_probability,
-                model.live_ring_mean + model.patience_mean,
-                model.window,
-                |look_ahead| {
-                    FreeAgents::new(
-                        model.schedule.talk_laws(),
-                        &model.wrap,
-                        model.wrap_mean,
-                        look_ahead,
-                    )
-                },
-            ),
+            pacing: Pacing::new(model),
             talk_law: if matches!(model.dialer, DialerMode::Predictive { .. }) {
                 vec![0; model.agents as usize]
             } else {
@@ -222,7 +207,11 @@ impl<'m> Replication<'m> {
 
     fn handle(&mut self, event: Event) {
         match event {
-            Event::DialEnd { live, cohort } => self.dial_end(live, cohort),
+            Event::DialEnd {
+                live,
+                cohort,
+                dialled_at,
+            } => self.dial_end(live, cohort, f64::from(dialled_at)),
             Event::Patience { ticket } => self.patience_ends(ticket),
             Event::TalkEnd { agent } => {
                 let wrap = self.model.wrap.sample(&mut self.rng);
@@ -323,8 +312,18 @@ impl<'m> Replication<'m> {
             NOT_COUNTED
         };
         self.dialling += 1;
-        self.queue
-            .push(self.now + ring, Event::DialEnd { live, cohort });
+        let dialled_at = self.now as f32;
+        if self.pacing.follows_lines() {
+            self.pacing.on_dial(f64::from(dialled_at));
+        }
+        self.queue.push(
+            self.now + ring,
+            Event::DialEnd {
+                live,
+                cohort,
+                dialled_at,
+            },
+        );
     }
 
     #[inline]
@@ -332,9 +331,9 @@ impl<'m> Replication<'m> {
         self.tallies.get_mut(cohort as usize)
     }
 
-    fn dial_end(&mut self, live: bool, cohort: u32) {
+    fn dial_end(&mut self, live: bool, cohort: u32, dialled_at: f64) {
         self.dialling -= 1;
-        self.pacing.on_dial_outcome(live);
+        self.pacing.on_dial_outcome(live, dialled_at);
         if !live {
             if let Some(tally) = self.tally(cohort) {
                 tally.not_answered += 1;

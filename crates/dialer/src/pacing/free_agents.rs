@@ -5,10 +5,9 @@
 //! `Σ q(1 − q)`. Summing over every agent costs O(agents) survival evaluations (`ln`, `exp`,
 //! `erfc`) per decision. Two facts make it cheap:
 //!
-//! - Busy agents start in time order, so they fall into [`BANDS`] bands of start times (a ring
-//!   indexed by band number, whose oldest band only moves forward; bands that leave the ring join
-//!   one tail band). Each band keeps its count and the sum of its start times, so an agent joins or
-//!   leaves in O(1) and the band's mean age is known.
+//! - Busy agents start in time order, so they fall into 64 bands of start times
+//!   ([`StartBands`]), each with its count and summed start times: an agent joins or leaves in
+//!   O(1) and the band's mean age is known.
 //! - `q` depends on the law and `W` only, so its running integrals `∫q` and `∫q²` are tabulated once
 //!   per law over a grid of ages. A band then contributes its count times the mean of `q` over its
 //!   ages (taken as spread evenly over the band's width around its mean age): two table look-ups,
@@ -18,10 +17,8 @@
 //! on with its time derivative, and agents joining or leaving adjust it by their own `q`, so that a
 //! decision costs O(1) and a full evaluation O(K) per eighth of a band.
 
+use super::bands::{BANDS, StartBands};
 use crate::distribution::Sampler;
-
-/// Bands of start times per law.
-pub const BANDS: usize = 64;
 /// Grid points of the tables of `∫q` and `∫q²`.
 const GRID: usize = 512;
 /// Simulated time between full evaluations, in band widths.
@@ -135,17 +132,7 @@ fn table_span(law: &Sampler, horizon: f64) -> f64 {
 #[derive(Debug, Clone)]
 pub struct BandedAges {
     table: CompletionTable,
-    width: f64,
-    inv_width: f64,
-    /// Agents per band, the ring indexed by band number modulo [`BANDS`].
-    count: [u32; BANDS],
-    /// Sum of the start times of each band's agents.
-    sum: [f64; BANDS],
-    /// The oldest band number the ring holds; it only moves forward.
-    first: i64,
-    tail_count: u32,
-    tail_sum: f64,
-    agents: u32,
+    bands: StartBands,
     /// Seconds of simulated time between full evaluations (0 = every time).
     refresh: f64,
     cache: Option<Cached>,
@@ -169,18 +156,12 @@ impl BandedAges {
         Self::with_refresh(table, width, REFRESH_BANDS * width)
     }
 
-    /// The same with full evaluations every `refresh` seconds (0 = at every call).
+    /// The same with bands of `width` seconds and full evaluations every `refresh` seconds (0 = at
+    /// every call).
     pub fn with_refresh(table: CompletionTable, width: f64, refresh: f64) -> Self {
         Self {
             table,
-            width,
-            inv_width: 1.0 / width,
-            count: [0; BANDS],
-            sum: [0.0; BANDS],
-            first: 0,
-            tail_count: 0,
-            tail_sum: 0.0,
-            agents: 0,
+            bands: StartBands::new(width),
             refresh,
             cache: None,
         }
@@ -193,77 +174,30 @@ impl BandedAges {
 
     /// Busy agents of this law.
     pub fn agents(&self) -> u32 {
-        self.agents
-    }
-
-    #[inline]
-    fn band(&self, start: f64) -> i64 {
-        (start * self.inv_width).floor() as i64
-    }
-
-    #[inline]
-    fn slot(band: i64) -> usize {
-        band.rem_euclid(BANDS as i64) as usize
+        self.bands.len()
     }
 
     /// An agent starts at `start` (no earlier than any agent already added).
     pub fn add(&mut self, start: f64) {
-        let band = self.band(start);
-        // Bands that fall out of the ring join the tail, oldest first.
-        while band >= self.first + BANDS as i64 {
-            let slot = Self::slot(self.first);
-            self.tail_count += self.count[slot];
-            self.tail_sum += self.sum[slot];
-            self.count[slot] = 0;
-            self.sum[slot] = 0.0;
-            self.first += 1;
-            if self.count.iter().all(|&c| c == 0) {
-                // Nothing left in the ring: jump straight to the new band.
-                self.first = self.first.max(band - BANDS as i64 + 1);
-            }
-        }
-        let band = band.max(self.first);
-        let slot = Self::slot(band);
-        self.count[slot] += 1;
-        self.sum[slot] += start;
-        self.agents += 1;
+        self.bands.add(start);
         self.adjust(start, 1.0);
     }
 
     /// The agent that started at `start` is done.
     pub fn remove(&mut self, start: f64) {
-        let band = self.band(start);
-        if band < self.first {
-            if self.tail_count > 0 {
-                self.tail_count -= 1;
-                self.tail_sum -= start;
-            }
-        } else {
-            let slot = Self::slot(band);
-            if self.count[slot] == 0 {
-                return;
-            }
-            self.count[slot] -= 1;
-            self.sum[slot] = if self.count[slot] == 0 {
-                0.0
-            } else {
-                self.sum[slot] - start
-            };
+        if self.bands.remove(start) {
+            self.adjust(start, -1.0);
         }
-        if self.tail_count == 0 {
-            self.tail_sum = 0.0;
-        }
-        self.agents = self.agents.saturating_sub(1);
-        self.adjust(start, -1.0);
     }
 
     /// Moves the cached estimate by one agent (`sign` ±1) that started at `start`.
     #[inline]
     fn adjust(&mut self, start: f64, sign: f64) {
         if let Some(cache) = &mut self.cache {
+            let width = self.bands.width();
             let age = (cache.at - start).max(0.0);
             let q = self.table.q(age);
-            let dq = (self.table.q(age + self.width) - q) * self.inv_width;
+            let dq = (self.table.q(age + width) - q) / width;
             cache.mean += sign * q;
             cache.variance = (cache.variance + sign * q * (1.0 - q)).max(0.0);
             cache.slope += sign * dq;
@@ -273,14 +207,14 @@ impl BandedAges {
     /// Expected agents of this law free within the look-ahead at `now`, and its variance.
     #[inline]
     pub fn expected_free(&mut self, now: f64) -> (f64, f64) {
-        if self.agents == 0 {
+        if self.bands.is_empty() {
             self.cache = None;
             return (0.0, 0.0);
         }
         match self.cache {
             Some(c) if now >= c.at && now - c.at < self.refresh => {
                 let mean = c.mean + c.slope * (now - c.at);
-                (mean.clamp(0.0, f64::from(self.agents)), c.variance)
+                (mean.clamp(0.0, f64::from(self.bands.len())), c.variance)
             }
             _ => {
                 let cache = self.evaluate(now);
@@ -293,33 +227,14 @@ impl BandedAges {
     /// The full O(K) evaluation.
     fn evaluate(&self, now: f64) -> Cached {
         let (mut mean, mut second, mut slope) = (0.0, 0.0, 0.0);
-        let mut add = |count: u32, lo: f64, hi: f64| {
+        self.bands.for_each(now, |count, lo, hi| {
             let c = f64::from(count);
             let (m1, m2) = self.table.mean_over(lo, hi);
             mean += c * m1;
             second += c * m2;
             let width = (hi - lo).max(1e-9);
             slope += c * (self.table.q(hi) - self.table.q(lo)) / width;
-        };
-        for offset in 0..BANDS as i64 {
-            let band = self.first + offset;
-            let slot = Self::slot(band);
-            let count = self.count[slot];
-            if count == 0 {
-                continue;
-            }
-            let mean_age = (now - self.sum[slot] / f64::from(count)).max(0.0);
-            // The band's ages, at most its width, centred on their mean.
-            let oldest = (now - band as f64 * self.width).max(0.0);
-            let youngest = (now - (band + 1) as f64 * self.width).max(0.0);
-            let half = 0.5 * (oldest - youngest);
-            let lo = (mean_age - half).max(0.0);
-            add(count, lo, lo.max(mean_age + half));
-        }
-        if self.tail_count > 0 {
-            let age = (now - self.tail_sum / f64::from(self.tail_count)).max(0.0);
-            add(self.tail_count, age, age);
-        }
+        });
         Cached {
             at: now,
             mean,

@@ -2,7 +2,9 @@
 //! lines to start now (DESIGN §5.2, Appendix A).
 
 mod adaptive;
+pub mod bands;
 pub mod free_agents;
+pub mod lines_in_flight;
 mod predictive;
 mod progressive;
 mod ratio;
@@ -14,8 +16,10 @@ pub use ratio::ratio_lines;
 
 use crate::agents::AgentPool;
 use crate::distribution::Sampler;
+use crate::model::Model;
 use crate::scenario::DialerMode;
 use free_agents::FreeAgents;
+use lines_in_flight::RingingLines;
 
 /// The abandonment limit the law holds a campaign to (FCC/FTC, of live answers).
 pub const LEGAL_ABANDON_LIMIT: f64 = 0.03;
@@ -63,18 +67,13 @@ pub enum Pacing {
 }
 
 impl Pacing {
-    /// The strategy for `mode`. `live_probability` is the campaign's expected answer rate (the
-    /// predictive strategy starts from it), `look_ahead` how far ahead the predictive strategy
-    /// counts agents becoming free (seconds), `window` the window's length in seconds and `busy`
-    /// builds the predictive strategy's tracker of busy agents for a look-ahead.
-    pub fn new(
-        mode: &DialerMode,
-        live_probability: f64,
-        look_ahead: f64,
-        window: f64,
-        busy: impl FnOnce(f64) -> FreeAgents,
-    ) -> Self {
-        match *mode {
+    /// The strategy the model's dialer asks for. The predictive strategy starts from the first
+    /// segment's answer rate and looks ahead by the mean ring time of a live answer plus the mean
+    /// patience (a call answered then can still be connected within its patience).
+    pub fn new(model: &Model) -> Self {
+        let segments = model.schedule.segments();
+        let live_probability = segments.first().map_or(0.0, |s| s.live_probability);
+        match model.dialer {
             DialerMode::Progressive => Self::Progressive,
             DialerMode::Ratio { level } => Self::Ratio { level },
             DialerMode::Poisson { .. } => Self::Poisson,
@@ -88,11 +87,23 @@ impl Pacing {
                 drop_target,
                 max_level,
                 intensity,
-                window,
+                model.window,
             )),
-            DialerMode::Predictive { abandon_target } => Self::Predictive(Box::new(
-                Predictive::new(abandon_target, live_probability, busy(look_ahead)),
-            )),
+            DialerMode::Predictive { abandon_target } => {
+                let look_ahead = model.live_ring_mean + model.patience_mean;
+                Self::Predictive(Box::new(Predictive::new(
+                    abandon_target,
+                    live_probability,
+                    model.agents,
+                    FreeAgents::new(
+                        model.schedule.talk_laws(),
+                        &model.wrap,
+                        model.wrap_mean,
+                        look_ahead,
+                    ),
+                    RingingLines::new(&model.live_ring, &model.other_ring),
+                )))
+            }
         }
     }
 
@@ -114,12 +125,26 @@ impl Pacing {
         matches!(self, Self::Progressive)
     }
 
-    /// An attempt stopped ringing; `live` says whether a person answered.
+    /// Whether the strategy follows each line from its start ([`Pacing::on_dial`]).
     #[inline]
-    pub fn on_dial_outcome(&mut self, live: bool) {
+    pub fn follows_lines(&self) -> bool {
+        matches!(self, Self::Predictive(_))
+    }
+
+    /// An attempt starts ringing at `at`.
+    #[inline]
+    pub fn on_dial(&mut self, at: f64) {
+        if let Self::Predictive(predictive) = self {
+            predictive.on_dial(at);
+        }
+    }
+
+    /// The attempt dialled at `dialled_at` stopped ringing; `live` says whether a person answered.
+    #[inline]
+    pub fn on_dial_outcome(&mut self, live: bool, dialled_at: f64) {
         match self {
             Self::Adaptive(adaptive) => adaptive.on_dial_outcome(live),
-            Self::Predictive(predictive) => predictive.on_dial_outcome(live),
+            Self::Predictive(predictive) => predictive.on_dial_outcome(live, dialled_at),
             _ => {}
         }
     }
