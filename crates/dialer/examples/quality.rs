@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use dialer::DialerMode;
-use dialer::quality::{Outcome, best_static_ratio, evaluate, grid};
+use dialer::quality::{Outcome, best_static_ratio, evaluate, grid, with_dialer};
 
 fn main() -> ExitCode {
     let mut window = 480.0;
@@ -62,28 +62,33 @@ fn main() -> ExitCode {
     for (_, case) in cases {
         let started = Instant::now();
         let scenario = |dialer| case.scenario(dialer, window, interval, replications, seed);
-        let check = |s: &dialer::Scenario| match s.validate() {
-            Ok(()) => true,
+        let run = || -> Result<_, Vec<dialer::Violation>> {
+            let predictive = with_dialer(
+                &scenario(DialerMode::Progressive),
+                DialerMode::Predictive {
+                    abandon_target: 0.025,
+                },
+            )?;
+            let progressive = evaluate(&with_dialer(
+                &scenario(DialerMode::Progressive),
+                DialerMode::Progressive,
+            )?);
+            let best = if oracle {
+                best_static_ratio(&scenario(DialerMode::Progressive), 0.02)?
+            } else {
+                None
+            };
+            Ok((evaluate(&predictive), progressive, best))
+        };
+        let (outcome, progressive, best) = match run() {
+            Ok(figures) => figures,
             Err(violations) => {
                 for v in violations {
                     eprintln!("{}: {v}", case.label());
                 }
-                false
+                return ExitCode::from(2);
             }
         };
-        let predictive = scenario(DialerMode::Predictive {
-            abandon_target: 0.025,
-        });
-        if !check(&predictive) {
-            return ExitCode::from(2);
-        }
-        let progressive = evaluate(&scenario(DialerMode::Progressive));
-        let best = if oracle {
-            best_static_ratio(&scenario(DialerMode::Ratio { level: 1.0 }), 0.02)
-        } else {
-            None
-        };
-        let outcome = evaluate(&predictive);
         let (best_cell, ratio_cell) = match best {
             Some((level, best)) => (
                 format!(
@@ -113,8 +118,8 @@ fn main() -> ExitCode {
 fn over(outcome: &Outcome) -> String {
     format!(
         "{}/{} ({:.3})",
-        outcome.shifts_over_limit,
-        outcome.shifts,
+        outcome.shifts_over_limit(),
+        outcome.windows_over_limit.n,
         outcome.windows_over_limit_upper()
     )
 }

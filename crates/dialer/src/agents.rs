@@ -59,11 +59,6 @@ impl AgentPool {
         self.state.len() as u32
     }
 
-    /// Whether the pool has no agents.
-    pub fn is_empty(&self) -> bool {
-        self.state.is_empty()
-    }
-
     /// What `agent` is doing.
     pub fn state(&self, agent: u32) -> AgentState {
         self.state[agent as usize]
@@ -203,15 +198,6 @@ impl AgentPool {
             AgentState::Ready => {}
         }
     }
-
-    /// The busy agents: their state (Talking or Wrap) and when it began.
-    pub fn busy_agents(&self) -> impl Iterator<Item = (AgentState, f64)> + '_ {
-        self.state
-            .iter()
-            .zip(&self.since)
-            .filter(|(s, _)| matches!(s, AgentState::Talking | AgentState::Wrap))
-            .map(|(s, t)| (*s, *t))
-    }
 }
 
 #[cfg(test)]
@@ -233,8 +219,6 @@ mod tests {
         pool.make_ready(a);
         pool.make_ready(0);
         assert_eq!((pool.ready(), pool.busy(), pool.available()), (3, 0, 3));
-        let busy: Vec<_> = pool.busy_agents().collect();
-        assert!(busy.is_empty());
     }
 
     #[test]

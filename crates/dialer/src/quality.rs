@@ -12,106 +12,64 @@
 //! The quality suite's fast subset runs in the tests (`tests/quality.rs`); the whole grid, with
 //! teams up to 2 000 agents, in `cargo run --release -p dialer --example quality`.
 
-use rayon::prelude::*;
-
+use crate::compliance::Share;
 use crate::distribution::Distribution;
-use crate::engine::run_replication;
-use crate::model::Model;
-use crate::pacing::LEGAL_ABANDON_LIMIT;
+use crate::replicate::{Options, simulate};
 use crate::scenario::{Bucket, DialerMode, RingTimes, Scenario};
-use crate::tally::Tally;
+use crate::validation::{ValidScenario, Violation};
 
 /// Highest share of shifts over the limit the suite accepts (for the oracle, on the upper bound of
 /// its Wilson interval).
 pub const MAX_SHARE_OVER_LIMIT: f64 = 0.05;
-
-/// The 95 % two-sided normal quantile.
-const Z95: f64 = 1.959_963_984_540_054;
-
-/// The Wilson 95 % interval of a share of `hits` in `n`.
-pub fn wilson_interval(hits: u64, n: u64) -> (f64, f64) {
-    if n == 0 {
-        return (0.0, 1.0);
-    }
-    let (k, n) = (hits as f64, n as f64);
-    let share = k / n;
-    let z2 = Z95 * Z95;
-    let centre = (share + z2 / (2.0 * n)) / (1.0 + z2 / n);
-    let half = Z95 / (1.0 + z2 / n) * (share * (1.0 - share) / n + z2 / (4.0 * n * n)).sqrt();
-    ((centre - half).max(0.0), (centre + half).min(1.0))
-}
 
 /// What a strategy did on a case, per shift (one replication is one shift).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcome {
     /// Mean agent occupancy (busy over available time) over the shifts.
     pub occupancy: f64,
-    /// Mean FCC/FTC rate ((abandoned + late) / live answers) over the shifts.
+    /// Mean FCC/FTC rate over the shifts.
     pub rate: f64,
-    /// Shifts whose own rate passed the limit.
-    pub shifts_over_limit: u64,
-    /// Shifts run.
-    pub shifts: u64,
+    /// The FCC/FTC `windows_over_limit`: the share of shifts over the limit, Wilson interval.
+    pub windows_over_limit: Share,
     /// Mean peak of lines in use over the shifts.
     pub peak_lines: f64,
 }
 
 impl Outcome {
-    /// The share of shifts over the limit.
-    pub fn windows_over_limit(&self) -> f64 {
-        self.shifts_over_limit as f64 / self.shifts.max(1) as f64
+    /// Shifts whose own rate passed the limit.
+    pub fn shifts_over_limit(&self) -> u64 {
+        (self.windows_over_limit.share * self.windows_over_limit.n as f64).round() as u64
     }
 
-    /// The upper bound of the Wilson 95 % interval of that share.
+    /// The upper bound of the Wilson 95 % interval of the share of shifts over the limit.
     pub fn windows_over_limit_upper(&self) -> f64 {
-        wilson_interval(self.shifts_over_limit, self.shifts).1
+        self.windows_over_limit.ci95.map_or(1.0, |[_, high]| high)
     }
 }
 
-/// Runs every replication of a valid scenario (in parallel; the result does not depend on the
-/// thread count) and reports per shift.
-pub fn evaluate(scenario: &Scenario) -> Outcome {
-    let model = Model::new(scenario);
-    let shifts: Vec<Tally> = (0..u64::from(scenario.replications))
-        .into_par_iter()
-        .map(|index| {
-            let mut whole = Tally::default();
-            for bucket in &run_replication(&model, scenario.seed, index).buckets {
-                whole.merge(bucket);
-            }
-            whole
-        })
-        .collect();
-    let n = shifts.len().max(1) as f64;
-    let rate = |t: &Tally| {
-        if t.live_answers == 0 {
-            0.0
-        } else {
-            (t.abandoned + t.late) as f64 / t.live_answers as f64
-        }
-    };
+/// Simulates a valid scenario (the result does not depend on the thread count) and reports per
+/// shift.
+pub fn evaluate(scenario: &ValidScenario) -> Outcome {
+    let report = simulate(scenario, Options::default());
+    let fcc = report.compliance.fcc();
     Outcome {
-        occupancy: shifts
-            .iter()
-            .map(|t| t.busy_seconds / t.available_seconds.max(f64::MIN_POSITIVE))
-            .sum::<f64>()
-            / n,
-        rate: shifts.iter().map(rate).sum::<f64>() / n,
-        shifts_over_limit: shifts
-            .iter()
-            .filter(|t| rate(t) > LEGAL_ABANDON_LIMIT)
-            .count() as u64,
-        shifts: shifts.len() as u64,
-        peak_lines: shifts.iter().map(|t| f64::from(t.peak_lines)).sum::<f64>() / n,
+        occupancy: report.metrics.occupancy.mean,
+        rate: fcc.rate.mean,
+        windows_over_limit: fcc.windows_over_limit,
+        peak_lines: report.metrics.peak_lines.mean,
     }
 }
 
-/// The same scenario with another dialer.
-pub fn with_dialer(scenario: &Scenario, dialer: DialerMode) -> Scenario {
+/// The same scenario with another dialer, validated.
+pub fn with_dialer(
+    scenario: &Scenario,
+    dialer: DialerMode,
+) -> Result<ValidScenario, Vec<Violation>> {
     Scenario {
         dialer,
         ..scenario.clone()
     }
+    .validate()
 }
 
 /// Whether an outcome is compliant enough to count as the oracle's answer.
@@ -124,23 +82,28 @@ fn oracle_compliant(outcome: &Outcome) -> bool {
 ///
 /// Every level runs the same seed (common random numbers), so the comparison between levels is
 /// not blurred by the draw.
-pub fn best_static_ratio(scenario: &Scenario, tolerance: f64) -> Option<(f64, Outcome)> {
-    let run = |level: f64| evaluate(&with_dialer(scenario, DialerMode::Ratio { level }));
-    let bottom = run(1.0);
+pub fn best_static_ratio(
+    scenario: &Scenario,
+    tolerance: f64,
+) -> Result<Option<(f64, Outcome)>, Vec<Violation>> {
+    let run = |level: f64| {
+        with_dialer(scenario, DialerMode::Ratio { level }).map(|valid| evaluate(&valid))
+    };
+    let bottom = run(1.0)?;
     if !oracle_compliant(&bottom) {
-        return None;
+        return Ok(None);
     }
     let mut best = (1.0, bottom);
     // The most lines per agent worth trying: enough for every agent to find a live answer at once.
     let mut high = (1.5 / scenario.live_answer_probability.max(0.01)).clamp(1.0, 10.0);
-    let top = run(high);
+    let top = run(high)?;
     if oracle_compliant(&top) {
-        return Some((high, top));
+        return Ok(Some((high, top)));
     }
     let mut low = 1.0;
     while high - low > tolerance {
         let mid = 0.5 * (low + high);
-        let outcome = run(mid);
+        let outcome = run(mid)?;
         if oracle_compliant(&outcome) {
             low = mid;
             best = (mid, outcome);
@@ -148,7 +111,7 @@ pub fn best_static_ratio(scenario: &Scenario, tolerance: f64) -> Option<(f64, Ou
             high = mid;
         }
     }
-    Some(best)
+    Ok(Some(best))
 }
 
 /// One campaign of the quality grid.

@@ -167,11 +167,6 @@ impl BandedAges {
         }
     }
 
-    /// The law's table.
-    pub fn table(&self) -> &CompletionTable {
-        &self.table
-    }
-
     /// Busy agents of this law.
     pub fn agents(&self) -> u32 {
         self.bands.len()

@@ -151,11 +151,6 @@ impl RingingLines {
         self.bands.len()
     }
 
-    /// Whether no line is ringing.
-    pub fn is_empty(&self) -> bool {
-        self.bands.is_empty()
-    }
-
     /// `π` of one line `age` old, and its change per second (over one band's width).
     #[inline]
     fn point(&self, p: f64, age: f64) -> (f64, f64) {

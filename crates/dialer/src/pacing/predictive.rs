@@ -35,7 +35,7 @@
 //! would rise all along and over-dial when it ends). A team larger than [`INTEGRAL_TEAM`] agents
 //! moves the integral less per answer (its answers come faster, and a gain per answer would make
 //! the loop's gain in time grow with the team). When the windowed rate passes the legal limit
-//! (3 %), the dialer falls back to the least risk `α` allows — still counting agents about to be
+//! (FCC/FTC), the dialer falls back to the least risk `α` allows — still counting agents about to be
 //! free, unlike progressive dialling, which at low answer rates leaves agents idle for minutes —
 //! until the rate is back under the target.
 //!
@@ -50,7 +50,8 @@
 
 use super::free_agents::FreeAgents;
 use super::lines_in_flight::{AnswerRate, RingingLines};
-use super::{LEGAL_ABANDON_LIMIT, Snapshot, progressive_lines};
+use super::{CostInputs, PacingCost, PacingStrategy, Snapshot, progressive_lines};
+use crate::compliance::Regime;
 use crate::distribution::erfc;
 
 /// Live answers in the rolling window the drop rate is measured over.
@@ -198,16 +199,19 @@ impl Predictive {
         }
     }
 
+    #[cfg(test)]
     /// The controller's output `α` (the risk taken is `target · e^α`).
     pub fn alpha(&self) -> f64 {
         self.alpha
     }
 
+    #[cfg(test)]
     /// Whether it is dialling progressively until its drop rate recovers.
     pub fn in_fallback(&self) -> bool {
         self.fallback
     }
 
+    #[cfg(test)]
     /// The drop rate over the rolling window of recent live answers (over [`MIN_ANSWERS`] while
     /// the window holds fewer).
     pub fn windowed_drop_rate(&self) -> f64 {
@@ -231,7 +235,7 @@ impl Predictive {
         self.outcomes.push(dropped);
         self.answers_seen += 1;
         let rate = self.outcomes.rate();
-        if rate > LEGAL_ABANDON_LIMIT {
+        if rate > Regime::Fcc.limit() {
             self.fallback = true;
         } else if rate <= self.target {
             self.fallback = false;
@@ -254,11 +258,6 @@ impl Predictive {
             self.integral = (self.integral + step).clamp(low, high);
         }
         self.alpha = (proportional + self.integral).clamp(low, high);
-    }
-
-    /// The busy agents, for the engine to report their talks and wraps to.
-    pub fn busy_agents(&mut self) -> &mut FreeAgents {
-        &mut self.free
     }
 
     /// Agents expected free within the look-ahead (the Ready ones and the busy ones expected to
@@ -360,6 +359,53 @@ impl Predictive {
         }
         self.last_lines = snapshot.dialling + low;
         low.max(floor)
+    }
+}
+
+/// Work of one pacing run, in nanoseconds of a reference core: a few evaluations of the tabulated
+/// normal loss, and the bands' full evaluations amortised over the runs between them; it does not
+/// grow with the team.
+const RUN_NANOS: f64 = 100.0;
+
+impl PacingStrategy for Predictive {
+    #[inline]
+    fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+        Predictive::lines_to_start(self, snapshot)
+    }
+
+    #[inline]
+    fn follows_lines(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn on_dial(&mut self, at: f64) {
+        Predictive::on_dial(self, at);
+    }
+
+    #[inline]
+    fn on_dial_end(&mut self, outcome: crate::outcome::DialOutcome, dialled_at: f64) {
+        self.on_dial_outcome(outcome.is_live(), dialled_at);
+    }
+
+    #[inline]
+    fn on_live_outcome(&mut self, outcome: crate::outcome::LiveOutcome) {
+        Predictive::on_live_outcome(self, outcome.is_drop());
+    }
+
+    #[inline]
+    fn busy_agents(&mut self) -> Option<&mut FreeAgents> {
+        Some(&mut self.free)
+    }
+
+    fn cost(&self, inputs: &CostInputs) -> PacingCost {
+        PacingCost {
+            lines: (inputs.agents / inputs.lowest_live_probability).ceil(),
+            run_nanos: RUN_NANOS,
+            wakes_per_second: 0.0,
+            open_loop_dials_per_second: None,
+            paced_by_agents: true,
+        }
     }
 }
 
@@ -473,8 +519,6 @@ mod tests {
             agents,
             waiting: 0,
             dialling: 0,
-            talk: Sampler::Fixed(100.0),
-            wrap: Sampler::Fixed(0.0),
         }
     }
 
@@ -528,7 +572,7 @@ mod tests {
         // At 6 s: the first wrap ends in 4 s, the second in 9 s (after the look-ahead).
         let (free, _) = predictive.expected_free(&idle(&agents, 6.0));
         assert!((free - 2.0).abs() < 1e-9, "{free}");
-        predictive.busy_agents().wrap_ends(0.0);
+        predictive.free.wrap_ends(0.0);
         let (free, _) = predictive.expected_free(&idle(&agents, 6.0));
         assert!((free - 1.0).abs() < 1e-9, "{free}");
     }
@@ -541,8 +585,6 @@ mod tests {
             agents: &agents,
             waiting: 0,
             dialling,
-            talk: Sampler::Fixed(100.0),
-            wrap: Sampler::Fixed(0.0),
         };
         let mut predictive = dialer(0.4);
         // The first lines of a shift: one per available agent.
@@ -576,8 +618,6 @@ mod tests {
             agents: &agents,
             waiting: 0,
             dialling: 20,
-            talk: Sampler::Fixed(100.0),
-            wrap: Sampler::Fixed(0.0),
         };
         // Live answers ring 8 s, the others 20 s: twenty lines that have rung for 10 s are all
         // unanswered attempts, and leave room for as many new lines as none at all.

@@ -1,7 +1,31 @@
 //! VICIdial RATIO: keep `round(level × available agents)` lines in use, counting lines dialling,
 //! ringing, waiting for an agent and talking.
 
-use super::Snapshot;
+use super::{CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Snapshot};
+
+/// The RATIO strategy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ratio {
+    /// Lines per available agent.
+    pub level: f64,
+}
+
+impl PacingStrategy for Ratio {
+    #[inline]
+    fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+        ratio_lines(self.level, snapshot)
+    }
+
+    fn cost(&self, inputs: &CostInputs) -> PacingCost {
+        PacingCost {
+            lines: (self.level * inputs.agents).ceil(),
+            run_nanos: SIMPLE_RUN_NANOS,
+            wakes_per_second: 0.0,
+            open_loop_dials_per_second: None,
+            paced_by_agents: false,
+        }
+    }
+}
 
 /// Lines to start so that `round(level × available agents)` are in use.
 #[inline]
@@ -15,7 +39,6 @@ pub fn ratio_lines(level: f64, snapshot: &Snapshot<'_>) -> u32 {
 mod tests {
     use super::*;
     use crate::agents::AgentPool;
-    use crate::distribution::Sampler;
 
     #[test]
     fn fills_up_to_the_goal_counting_every_line_in_use() {
@@ -30,8 +53,6 @@ mod tests {
             agents: &agents,
             waiting: 1,
             dialling: 5,
-            talk: Sampler::Fixed(1.0),
-            wrap: Sampler::Fixed(0.0),
         };
         assert_eq!(ratio_lines(1.5, &snapshot), 7);
         assert_eq!(ratio_lines(1.0, &snapshot), 2);
