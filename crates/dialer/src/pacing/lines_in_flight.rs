@@ -7,8 +7,8 @@
 //! answers to come whenever unanswered attempts ring longer than answered ones (20 s against 8 s:
 //! by 2.3× at `p` = 0.1), and the dialer then holds back lines it could have dialled.
 //!
-//! Lines start in time order, so they sit in [`StartBands`]; the survivals' running integrals are
-//! tabulated once, so a band costs four look-ups and one division. Between full evaluations the
+//! Lines start in time order, so they sit in [`StartBands`] (bands under a second wide, so each is
+//! taken at its mean age); the survivals are tabulated once, so a band costs a few look-ups. Between full evaluations the
 //! estimate moves on with its time derivative and is adjusted by each line that starts or ends.
 
 use super::bands::{BANDS, StartBands};
@@ -20,19 +20,18 @@ const GRID: usize = 512;
 const TAIL_SURVIVAL: f64 = 1e-4;
 /// Simulated time between full evaluations, in band widths.
 const REFRESH_BANDS: f64 = 2.0;
-/// Relative change of the live-answer rate estimate that forces a full evaluation.
-const RATE_CHANGE: f64 = 0.02;
+/// Relative change of the live-answer rate estimate that forces a full evaluation (it moves slowly,
+/// over about 100 dials, and smaller changes wait for the next refresh).
+const RATE_CHANGE: f64 = 0.25;
 
-/// Survival functions of the live and other ring times and their running integrals.
+/// Survival functions of the live and other ring times on a grid of ages.
 #[derive(Debug, Clone)]
 struct RingTables {
     step: f64,
     inv_step: f64,
-    /// `S_L`, `∫S_L`, `S_O`, `∫S_O` at the grid points.
+    /// `S_L` and `S_O` at the grid points.
     live: Vec<f64>,
-    live_integral: Vec<f64>,
     other: Vec<f64>,
-    other_integral: Vec<f64>,
 }
 
 impl RingTables {
@@ -45,23 +44,15 @@ impl RingTables {
             span *= 1.5;
         }
         let step = span / (GRID - 1) as f64;
-        let column = |law: &Sampler| -> (Vec<f64>, Vec<f64>) {
-            let values: Vec<f64> = (0..GRID).map(|i| law.survival(i as f64 * step)).collect();
-            let mut integral = vec![0.0; GRID];
-            for i in 1..GRID {
-                integral[i] = integral[i - 1] + 0.5 * step * (values[i - 1] + values[i]);
-            }
-            (values, integral)
+        let column = |law: &Sampler| -> Vec<f64> {
+            (0..GRID).map(|i| law.survival(i as f64 * step)).collect()
         };
-        let (live, live_integral) = column(live);
-        let (other, other_integral) = column(other);
+        let (live, other) = (column(live), column(other));
         Self {
             step,
             inv_step: 1.0 / step,
             live,
-            live_integral,
             other,
-            other_integral,
         }
     }
 
@@ -70,33 +61,18 @@ impl RingTables {
         self.step * (GRID - 1) as f64
     }
 
-    /// Linear interpolation of a column at `age`; past the span a survival is 0 and its integral
-    /// stays at its last value.
+    /// The survivals `(S_L, S_O)` at `age`.
     #[inline]
-    fn at(&self, column: &[f64], age: f64, integral: bool) -> f64 {
+    fn survivals(&self, age: f64) -> (f64, f64) {
         let x = age.max(0.0) * self.inv_step;
         let i = x as usize;
         if i + 1 >= GRID {
-            return if integral { column[GRID - 1] } else { 0.0 };
+            return (0.0, 0.0);
         }
-        column[i] + (x - i as f64) * (column[i + 1] - column[i])
-    }
-
-    /// Mean survivals `(S_L, S_O)` over ages `[lo, hi]`.
-    #[inline]
-    fn mean_over(&self, lo: f64, hi: f64) -> (f64, f64) {
-        let width = hi - lo;
-        if width <= 1e-9 * self.step {
-            return (
-                self.at(&self.live, lo, false),
-                self.at(&self.other, lo, false),
-            );
-        }
+        let f = x - i as f64;
         (
-            (self.at(&self.live_integral, hi, true) - self.at(&self.live_integral, lo, true))
-                / width,
-            (self.at(&self.other_integral, hi, true) - self.at(&self.other_integral, lo, true))
-                / width,
+            self.live[i] + f * (self.live[i + 1] - self.live[i]),
+            self.other[i] + f * (self.other[i + 1] - self.other[i]),
         )
     }
 }
@@ -155,8 +131,8 @@ impl RingingLines {
     #[inline]
     fn point(&self, p: f64, age: f64) -> (f64, f64) {
         let width = self.bands.width();
-        let (l, o) = self.tables.mean_over(age, age);
-        let (l2, o2) = self.tables.mean_over(age + width, age + width);
+        let (l, o) = self.tables.survivals(age);
+        let (l2, o2) = self.tables.survivals(age + width);
         let share = live_share(p, l, o);
         (share, (live_share(p, l2, o2) - share) / width)
     }
@@ -216,15 +192,14 @@ impl RingingLines {
 
     fn evaluate(&self, now: f64, p: f64) -> Cached {
         let (mut mean, mut variance, mut slope) = (0.0, 0.0, 0.0);
-        let width = self.bands.width();
+        // A band is under a second wide, against rings of several seconds: its lines are taken at
+        // their mean age.
         self.bands.for_each(now, |count, lo, hi| {
             let c = f64::from(count);
-            let (l, o) = self.tables.mean_over(lo, hi);
-            let share = live_share(p, l, o);
+            let (share, change) = self.point(p, 0.5 * (lo + hi));
             mean += c * share;
             variance += c * share * (1.0 - share);
-            let (l2, o2) = self.tables.mean_over(lo + width, hi + width);
-            slope += c * (live_share(p, l2, o2) - share) / width;
+            slope += c * change;
         });
         Cached {
             at: now,
