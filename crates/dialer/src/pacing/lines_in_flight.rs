@@ -93,6 +93,8 @@ struct Cached {
     mean: f64,
     variance: f64,
     slope: f64,
+    /// `π` and its change of a line just dialled (every line added after `at` is one).
+    fresh: (f64, f64),
 }
 
 /// The lines ringing now, by start time, and the live answers expected from them.
@@ -141,7 +143,12 @@ impl RingingLines {
     #[inline]
     fn adjust(&mut self, start: f64, sign: f64) {
         if let Some(cache) = self.cache {
-            let (share, slope) = self.point(cache.rate, (cache.at - start).max(0.0));
+            let age = cache.at - start;
+            let (share, slope) = if age <= 0.0 {
+                cache.fresh
+            } else {
+                self.point(cache.rate, age)
+            };
             let c = Cached {
                 mean: (cache.mean + sign * share).max(0.0),
                 variance: (cache.variance + sign * share * (1.0 - share)).max(0.0),
@@ -202,6 +209,7 @@ impl RingingLines {
             slope += c * change;
         });
         Cached {
+            fresh: self.point(p, 0.0),
             at: now,
             rate: p,
             mean,
