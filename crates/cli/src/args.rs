@@ -24,13 +24,15 @@ use secrecy::SecretString;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Start with:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim validate examples/seed_payload.json\n  cxone-sim simulate examples/ratio_scenario.json\n  cxone-sim serve"
+    after_help = "Start with:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim validate examples/seed_payload.json\n  cxone-sim simulate examples/ratio_scenario.json\n  cxone-sim serve\n  cxone-sim history import --from csv examples/history_export.csv"
 )]
 pub struct Cli {
-    /// More log lines on stderr (-v info, -vv debug). `RUST_LOG` overrides.
+    /// More log lines on stderr (-v info: what a run does, step by step; -vv debug). `RUST_LOG`
+    /// overrides. `NO_COLOR` turns colours off.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Log lines as text or as JSON objects (one per line), on stderr.
+    /// Log lines as text or as JSON objects (one per line), on stderr; with `json`, errors, hints and
+    /// the emulator's banner are JSON objects too.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
     /// What to do.
@@ -70,6 +72,10 @@ pub enum Command {
         after_help = "The development client is dev-client / dev-secret (for local use only).\n\nExample:\n  cxone-sim serve --addr 127.0.0.1:8089\n  curl -s -d grant_type=client_credentials -d client_id=dev-client -d client_secret=dev-secret \\\n       http://127.0.0.1:8089/api/v2/oauth/token"
     )]
     Serve(ServeArgs),
+    /// Call history from real exports: `history import` turns a CXone or Genesys export (or any
+    /// CSV) into a payload's historical matrix.
+    #[command(subcommand)]
+    History(crate::history_cmd::HistoryCommand),
 }
 
 /// Where the simulation runs.
@@ -109,11 +115,13 @@ pub struct RunArgs {
     /// Workforce planner webhook, notified after a compliant run.
     #[arg(long, env = "WORKFORCE_CALLBACK_URL")]
     pub callback_url: Option<String>,
-    /// Seed of the local simulation (default: derived from the request, so a payload always gives
-    /// the same answer).
-    #[arg(long)]
+    /// Seed of the local simulation, 0 to 9007199254740991 (2^53 − 1, so JSON readers keep it
+    /// exact; default: derived from the request, so a payload always gives the same answer).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=contract::simulate::MAX_SEED))]
     pub seed: Option<u64>,
-    /// Independent replications of the local simulation (default 20).
+    /// Independent replications of the local simulation: 1 to 200 (default 20). More narrows the 95 %
+    /// intervals and costs proportionally more time; the work limit (agents × window × replications)
+    /// may refuse a large campaign at many replications.
     #[arg(long)]
     pub replications: Option<u32>,
     /// How many times the answer rate may be lowered by 0.02 when abandonment is over the limit.
@@ -142,10 +150,10 @@ pub struct SimulateArgs {
     /// Print the report as JSON on stdout instead of tables.
     #[arg(long)]
     pub json: bool,
-    /// Seed (overrides the file's).
-    #[arg(long)]
+    /// Seed (overrides the file's), 0 to 9007199254740991 (2^53 − 1, so JSON readers keep it exact).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=contract::simulate::MAX_SEED))]
     pub seed: Option<u64>,
-    /// Independent replications (overrides the file's; 1–10 000).
+    /// Independent replications: 1 to 10 000 (overrides the file's; default 20).
     #[arg(long)]
     pub replications: Option<u32>,
 }
@@ -153,9 +161,9 @@ pub struct SimulateArgs {
 /// Flags of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on: an IP address and a port (`127.0.0.1:0` picks a free port).
     #[arg(long, env = "CXONE_EMULATOR_ADDR", default_value = "127.0.0.1:8089")]
-    pub addr: String,
+    pub addr: std::net::SocketAddr,
     /// The registered client's id.
     #[arg(long, env = "CXONE_EMULATOR_CLIENT_ID", default_value = "dev-client")]
     pub client_id: String,

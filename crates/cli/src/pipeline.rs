@@ -78,9 +78,11 @@ impl RunResult {
 
     /// The simulated compliance abandon rate, from the response's metrics.
     pub fn abandon_rate(&self) -> Option<f64> {
-        let metrics = &self.simulation_result.as_ref()?.metrics;
-        output::metric_mean(metrics, "compliance_abandon_rate")
-            .or_else(|| output::metric_mean(metrics, "abandon_rate"))
+        self.simulation_result
+            .as_ref()?
+            .metrics
+            .as_ref()?
+            .compliance_abandon()
     }
 
     fn audit_entry(&self) -> AuditEntry {
@@ -95,7 +97,8 @@ impl RunResult {
             response_status: response.map_or_else(|| "UNKNOWN".to_owned(), |r| r.status.clone()),
             latency_ms: self.latency_ms,
             variance_analysis: self.variance_analysis.clone(),
-            model_accuracy_rate: response.map_or(0.0, |r| r.predicted_accuracy),
+            // As in the seed: 0.0 when the server reports no accuracy.
+            model_accuracy_rate: response.and_then(|r| r.predicted_accuracy).unwrap_or(0.0),
             run_id: self.run_id.clone(),
             backend: self.backend,
             outcome: self.status,
@@ -104,14 +107,20 @@ impl RunResult {
             abandon_rate: self.abandon_rate(),
             webhook: self.webhook.clone(),
             error: self.error.clone(),
+            truncated: None,
         }
     }
 }
 
 /// Runs the pipeline, appends the audit line, prints the result; the exit code follows DESIGN §3.
 pub async fn run(args: &RunArgs) -> ExitCode {
+    // SIGINT / SIGTERM stop the run, and the audit line below still records it (as FAILED).
+    let signals = crate::signals::Signals::install();
     let mut result = RunResult::new(args.backend);
-    let verdict = pipeline(args, &mut result).await;
+    let verdict = tokio::select! {
+        verdict = pipeline(args, &mut result) => verdict,
+        failure = signals.interrupted() => Err(failure),
+    };
     if let Err(failure) = &verdict {
         result.status = match failure.kind {
             ExitKind::Compliance => RunOutcome::Rejected,
@@ -132,7 +141,7 @@ pub async fn run(args: &RunArgs) -> ExitCode {
             "the run was not recorded: could not append to the audit log {}: {e}",
             args.audit_log.display()
         ))
-        .hint("check that the file's directory is writable, or choose another with --audit-log / CXONE_AUDIT_LOG")
+        .hint("check that the file's directory exists (it is not created for you) and is writable, or choose another with --audit-log / CXONE_AUDIT_LOG")
         .report(),
     }
 }
@@ -196,7 +205,10 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
     result.attempts = simulated.attempts;
     result.adjustments = simulated.adjustments;
     result.answer_rate_requested = Some(simulated.answer_rate_requested);
-    let simulated_rate = simulated.response.predictive_dialer_settings.answer_rate;
+    // As the seed reads it: without a simulated rate, the rate requested stands.
+    let simulated_rate = simulated
+        .response
+        .answer_rate_or(simulated.answer_rate_requested);
     result.simulation_result = Some(simulated.response);
 
     let analysis = cxone::variance::analyse(

@@ -12,9 +12,12 @@ pub enum Event {
         outcome: DialOutcome,
         /// The report bucket the attempt counts in, or [`NOT_COUNTED`] during warm-up.
         cohort: u32,
+        /// When it was dialled, in seconds (single precision keeps the event small; pacing uses
+        /// it only to group lines by age, and is told the same rounded time at the dial).
+        dialled_at: f32,
     },
-    /// Answering-machine detection has listened to an answer for its detection time: the call is
-    /// routed to an agent or hung up on.
+    /// Answering-machine detection has listened to an answer: the call is routed to an agent or
+    /// hung up on.
     Detected {
         /// Who answered: [`DialOutcome::Live`] or [`DialOutcome::Machine`].
         outcome: DialOutcome,
@@ -22,8 +25,11 @@ pub enum Event {
         verdict: AmdVerdict,
         /// The report bucket the attempt counts in, or [`NOT_COUNTED`] during warm-up.
         cohort: u32,
-        /// When the answer came: the 2-second rule's clock starts here.
-        answered_at: f64,
+        /// When it was dialled, as in [`Event::DialEnd`].
+        dialled_at: f32,
+        /// How long detection listened: the answer came this long ago, and the 2-second rule's
+        /// clock started then (single precision keeps the event small).
+        listened: f32,
     },
     /// The waiting live answer with this ticket runs out of patience, if it is still waiting.
     Patience {

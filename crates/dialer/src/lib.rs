@@ -22,8 +22,8 @@
 //!   [`model`] is a scenario prepared for it.
 //! - [`metrics`]: counters to rates; [`estimate`]: means and t-intervals over replications.
 //! - [`replicate`]: parallel replications and the [`Report`].
+//! - [`quality`]: per-shift compliance of a strategy against progressive and the best fixed ratio.
 //! - [`erlang`]: Erlang B, C, A, fixed-patience M/M/n+D and Engset closed forms.
-//! - [`history`]: a campaign plan and its call history to a scenario, and the accuracy score.
 //!
 //! # Example
 //!
@@ -52,12 +52,12 @@ pub mod erlang;
 mod estimate;
 mod event;
 mod histogram;
-mod history;
 mod metrics;
 mod model;
 mod outcome;
 mod outcome_mix;
 mod pacing;
+pub mod quality;
 mod replicate;
 mod scenario;
 mod schedule;
@@ -70,10 +70,6 @@ pub use compliance::{
 pub use distribution::Distribution;
 pub use engine::ReplicationTally;
 pub use estimate::{Estimate, t_critical_95};
-pub use history::{
-    CampaignPlan, DialerType, HistoryBucket, infer_agents, mean_rate, plan_to_scenario,
-    predicted_accuracy,
-};
 pub use metrics::{MetricSet, MetricValues, Metrics, UNDEFINED};
 pub use outcome::{AmdVerdict, DialOutcome, LiveOutcome};
 pub use outcome_mix::{Amd, MachineRouting, OutcomeMix, OutcomeRings, Outcomes};

@@ -35,8 +35,14 @@ pub struct Model {
     pub pacing_interval: f64,
     /// Ring time by outcome ([`Model::ring`]).
     rings: [Sampler; RING_KINDS],
+    /// Ring time of a live answer.
+    pub live_ring: Sampler,
     /// Mean ring time of a live answer.
     pub live_ring_mean: f64,
+    /// Ring time of an attempt that reaches no one, as the predictive pacer models ringing lines:
+    /// `ring_seconds.other`, or with an `outcomes` block the ring of the commonest outcome other
+    /// than a live answer (the pacer's estimate, not the engine's draw, which is by outcome).
+    pub other_ring: Sampler,
     /// What the dialer does with answering machines.
     pub machines: MachineRouting,
     /// Time an agent spends on a machine routed to it.
@@ -45,6 +51,8 @@ pub struct Model {
     pub detect_mean: f64,
     /// After-call work.
     pub wrap: Sampler,
+    /// Mean after-call work.
+    pub wrap_mean: f64,
     /// Patience of a waiting live answer.
     pub patience: Sampler,
     /// Mean patience.
@@ -67,7 +75,9 @@ impl Model {
             max_lines: scenario.max_lines.unwrap_or(u32::MAX),
             pacing_interval: scenario.pacing_interval_seconds,
             rings: rings(scenario),
+            live_ring: scenario.live_ring().sampler(),
             live_ring_mean: scenario.live_ring().mean(),
+            other_ring: other_ring(scenario).sampler(),
             machines: scenario.machine_routing(),
             machine_handle: scenario
                 .outcomes
@@ -76,6 +86,7 @@ impl Model {
                 .sampler(),
             detect_mean: scenario.mean_detect_seconds(),
             wrap: scenario.wrap_seconds.sampler(),
+            wrap_mean: scenario.wrap_seconds.mean(),
             patience: scenario.patience_seconds.sampler(),
             patience_mean: scenario.patience_seconds.mean(),
             connect_within: scenario.connect_within_seconds,
@@ -119,6 +130,22 @@ fn rings(scenario: &Scenario) -> [Sampler; RING_KINDS] {
         (None, None) => [zero; RING_KINDS],
     };
     laws.map(|law| law.sampler())
+}
+
+/// The ring time the predictive pacer takes for attempts that reach no one.
+pub(crate) fn other_ring(scenario: &Scenario) -> Distribution {
+    match (&scenario.outcomes, &scenario.ring_seconds) {
+        (Some(o), _) => {
+            let shares = o.shares();
+            let rings = o.rings();
+            (1..shares.len())
+                .max_by(|&a, &b| shares[a].total_cmp(&shares[b]))
+                .and_then(|i| rings[i])
+                .unwrap_or(Distribution::ZERO)
+        }
+        (None, Some(r)) => r.other,
+        (None, None) => Distribution::ZERO,
+    }
 }
 
 impl Model {

@@ -6,6 +6,8 @@ use std::ops::Deref;
 use crate::distribution::Distribution;
 use crate::model::PAUSE_CYCLE_SECONDS;
 use crate::outcome_mix::MachineRouting;
+use crate::pacing::free_agents::FreeAgents;
+use crate::pacing::lines_in_flight::RingingLines;
 use crate::pacing::{CostInputs, Pacing, PacingStrategy};
 use crate::scenario::{Bucket, DialerMode, Scenario};
 
@@ -54,25 +56,9 @@ pub const MAX_LINES: u32 = 1_000_000;
 pub const MAX_QUEUED_CALLS: f64 = 1e6;
 
 /// One thing wrong with an input, with the path of the field at fault
-/// (`dialer.level`, `ring_seconds.live.mean`, `buckets[2].live_answer_probability`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
-pub struct Violation {
-    /// The field at fault, as a path from the document's root.
-    pub path: String,
-    /// What is wrong with it, lowercase, no trailing period.
-    pub message: String,
-}
-
-impl Violation {
-    /// A violation at `path`.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
+/// (`dialer.level`, `ring_seconds.live.mean`, `buckets[2].live_answer_probability`): the one type
+/// every crate of the workspace reports input problems with.
+pub use violation::Violation;
 
 /// Collects violations while walking an input.
 #[derive(Default)]
@@ -534,6 +520,21 @@ impl Scenario {
             self.routed_share(self.live_share()),
             self.live_ring().mean() + self.mean_detect_seconds() + self.patience_seconds.mean(),
             self.window_minutes * 60.0,
+            self.agents,
+            |look_ahead| {
+                (
+                    FreeAgents::new(
+                        &[self.talk_seconds.sampler()],
+                        &self.wrap_seconds.sampler(),
+                        self.wrap_seconds.mean(),
+                        look_ahead,
+                    ),
+                    RingingLines::new(
+                        &self.live_ring().sampler(),
+                        &crate::model::other_ring(self).sampler(),
+                    ),
+                )
+            },
         )
     }
 

@@ -9,6 +9,7 @@ mod determinism;
 mod erlang_reference;
 mod outcomes;
 mod properties;
+mod quality;
 mod queueing;
 mod sparse_rates;
 mod strategies;

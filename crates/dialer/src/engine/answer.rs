@@ -15,7 +15,7 @@ use super::{Replication, Waiting};
 
 impl Replication<'_> {
     /// An attempt stops ringing with `outcome`.
-    pub(super) fn dial_end(&mut self, outcome: DialOutcome, cohort: u32) {
+    pub(super) fn dial_end(&mut self, outcome: DialOutcome, cohort: u32, dialled_at: f64) {
         if !outcome.is_live()
             && let Some(tally) = self.tally(cohort)
         {
@@ -34,38 +34,39 @@ impl Replication<'_> {
             _ => false,
         };
         if !answered {
-            self.ends_unrouted(outcome);
+            self.ends_unrouted(outcome, dialled_at);
             return;
         }
         match self.model.machines {
             MachineRouting::Detected(detector) => {
                 let verdict = detector.verdict(outcome.is_live(), &mut self.rng);
-                let listen = detector.detect.sample(&mut self.rng);
-                if listen > 0.0 {
+                let listened = detector.detect.sample(&mut self.rng) as f32;
+                if listened > 0.0 {
                     // The line stays in use (counted as dialling) while detection listens.
                     self.queue.push(
-                        self.now + listen,
+                        self.now + f64::from(listened),
                         Event::Detected {
                             outcome,
                             verdict,
                             cohort,
-                            answered_at: self.now,
+                            dialled_at: dialled_at as f32,
+                            listened,
                         },
                     );
                 } else {
-                    self.detected(outcome, verdict, cohort, self.now);
+                    self.detected(outcome, verdict, cohort, dialled_at, self.now);
                 }
             }
             MachineRouting::ToAgents | MachineRouting::Unheard => {
-                self.route(outcome, cohort, self.now);
+                self.route(outcome, cohort, dialled_at, self.now);
             }
         }
     }
 
-    /// The attempt ends without reaching an agent; the dialer saw `seen`.
-    fn ends_unrouted(&mut self, seen: DialOutcome) {
+    /// The attempt dialled at `dialled_at` ends without reaching an agent; the dialer saw `seen`.
+    fn ends_unrouted(&mut self, seen: DialOutcome, dialled_at: f64) {
         self.dialling -= 1;
-        self.pacing.on_dial_end(seen);
+        self.pacing.on_dial_end(seen, dialled_at);
         self.release_held();
     }
 
@@ -76,10 +77,11 @@ impl Replication<'_> {
         outcome: DialOutcome,
         verdict: AmdVerdict,
         cohort: u32,
+        dialled_at: f64,
         answered_at: f64,
     ) {
         if verdict == AmdVerdict::Person {
-            self.route(outcome, cohort, answered_at);
+            self.route(outcome, cohort, dialled_at, answered_at);
             return;
         }
         if outcome.is_live()
@@ -87,14 +89,14 @@ impl Replication<'_> {
         {
             tally.amd_false_positives += 1;
         }
-        self.ends_unrouted(DialOutcome::Machine);
+        self.ends_unrouted(DialOutcome::Machine, dialled_at);
     }
 
     /// Routes an answer that came at `answered_at` to an agent: connected at once if one is Ready,
     /// else queued until its patience, counted from the answer, runs out.
-    fn route(&mut self, outcome: DialOutcome, cohort: u32, answered_at: f64) {
+    fn route(&mut self, outcome: DialOutcome, cohort: u32, dialled_at: f64, answered_at: f64) {
         self.dialling -= 1;
-        self.pacing.on_dial_end(DialOutcome::Live);
+        self.pacing.on_dial_end(DialOutcome::Live, dialled_at);
         let machine = !outcome.is_live();
         if !machine && let Some(tally) = self.tally(cohort) {
             tally.live_answers += 1;
@@ -158,13 +160,18 @@ impl Replication<'_> {
         });
         self.agents.start_talking(agent, self.now);
         if machine {
+            // A machine's handling is not reported to a strategy that tracks busy agents: it
+            // ends within seconds, and its agent is counted free again when it does.
             let handle = self.model.machine_handle.sample(&mut self.rng);
             self.queue
                 .push(self.now + handle, Event::MachineEnd { agent });
         } else {
-            let talk = self.model.schedule.segments()[self.segment]
-                .talk_sampler
-                .sample(&mut self.rng);
+            let segment = &self.model.schedule.segments()[self.segment];
+            let (law, talk) = (segment.talk_law, segment.talk_sampler.sample(&mut self.rng));
+            if let Some(busy) = self.pacing.busy_agents() {
+                busy.talk_starts(law, self.now);
+                self.talk_law[agent as usize] = law;
+            }
             self.queue.push(self.now + talk, Event::TalkEnd { agent });
         }
     }
