@@ -124,6 +124,13 @@ pub struct RunArgs {
     /// may refuse a large campaign at many replications.
     #[arg(long)]
     pub replications: Option<u32>,
+    /// The compliance regime whose rate and limit decide the probability-adjustment step and the
+    /// REJECTED verdict of the local backend: fcc (3 %, 30 days), ofcom (3 %, 24 hours), crtc (5 %,
+    /// a month) or cxone (CXone's own report, 3 %, a day). A period longer than the window is
+    /// assembled from simulated windows as consecutive days (resampled when too few). A cxone
+    /// backend applies its own server's rule.
+    #[arg(long, env = "CXONE_COMPLIANCE_REGIME", default_value = "fcc", value_parser = regime)]
+    pub regime: dialer::Regime,
     /// How many times the answer rate may be lowered by 0.02 when abandonment is over the limit.
     #[arg(long, default_value_t = 1)]
     pub max_adjustments: u32,
@@ -161,6 +168,10 @@ pub struct SimulateArgs {
 /// Flags of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// The compliance regime whose rate and limit the probability-adjustment rule (a 400 asking
+    /// for a lower answerRate) holds simulations to: fcc, ofcom, crtc or cxone.
+    #[arg(long, env = "CXONE_COMPLIANCE_REGIME", default_value = "fcc", value_parser = regime)]
+    pub regime: dialer::Regime,
     /// Address to listen on: an IP address and a port (`127.0.0.1:0` picks a free port).
     #[arg(long, env = "CXONE_EMULATOR_ADDR", default_value = "127.0.0.1:8089")]
     pub addr: std::net::SocketAddr,
@@ -192,6 +203,14 @@ pub struct ServeArgs {
     /// Seed of the injected faults, so a test sees the same sequence every time.
     #[arg(long, default_value_t = 0)]
     pub fault_seed: u64,
+}
+
+/// Parses a regime name (`fcc`, `ofcom`, `crtc`, `cxone`).
+fn regime(text: &str) -> Result<dialer::Regime, String> {
+    dialer::Regime::from_key(text).ok_or_else(|| {
+        let known: Vec<&str> = dialer::Regime::ALL.iter().map(|r| r.key()).collect();
+        format!("unknown regime {text:?}; use one of {}", known.join(", "))
+    })
 }
 
 /// Parses a secret flag straight into a redacting type.

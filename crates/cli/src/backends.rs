@@ -63,6 +63,7 @@ pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
             let options = emulator::LocalOptions {
                 seed: args.seed,
                 replications: args.replications,
+                regime: Some(args.regime),
             };
             tracing::info!(
                 seed = ?args.seed,

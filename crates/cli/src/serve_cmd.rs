@@ -104,6 +104,10 @@ fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
             .then_some(args.rate_limit_per_second),
         fault_rate: args.fault_rate,
         fault_seed: args.fault_seed,
+        work_limits: emulator::WorkLimits {
+            regime: args.regime,
+            ..emulator::WorkLimits::default()
+        },
         ..EmulatorConfig::default()
     })
 }

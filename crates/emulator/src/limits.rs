@@ -19,6 +19,9 @@ pub struct WorkLimits {
     /// Most agent-minutes (agents × window minutes × replications) one simulation may cost: the engine's
     /// work grows with it. Default: 20 000 000 (about 700 agents for a day at 20 replications).
     pub max_agent_minutes: u64,
+    /// The compliance regime whose rate and limit the probability-adjustment rule holds a
+    /// simulation to (`run --regime`, `serve --regime`). Default: FCC/FTC.
+    pub regime: dialer::Regime,
 }
 
 impl Default for WorkLimits {
@@ -29,6 +32,7 @@ impl Default for WorkLimits {
             replications: 20,
             max_replications: 200,
             max_agent_minutes: 20_000_000,
+            regime: crate::simulation::COMPLIANCE_REGIME,
         }
     }
 }

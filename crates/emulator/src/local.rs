@@ -18,6 +18,8 @@ pub struct LocalOptions {
     pub seed: Option<u64>,
     /// Replications per simulation; `None` for the server's 20.
     pub replications: Option<u32>,
+    /// The regime the probability-adjustment rule holds simulations to; `None` for FCC/FTC.
+    pub regime: Option<dialer::Regime>,
 }
 
 /// Called with (replications done, replications in all) while a simulation runs.
@@ -61,6 +63,9 @@ impl LocalBackend {
                 });
             }
             limits.replications = replications;
+        }
+        if let Some(regime) = options.regime {
+            limits.regime = regime;
         }
         Ok(Self {
             limits,

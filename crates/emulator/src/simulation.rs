@@ -68,13 +68,15 @@ pub fn simulate_with_progress(
         },
     );
     let settings = &request.predictive_dialer_settings;
-    let compliance = report.compliance.regime(COMPLIANCE_REGIME).rate.mean;
-    if compliance > COMPLIANCE_ABANDON_LIMIT {
+    let regime = limits.regime;
+    let compliance = report.compliance.regime(regime).rate.mean;
+    if compliance > regime.limit() {
         return Err(ApiFailure::bad_request(format!(
-            "simulated compliance abandon rate {:.2} % exceeds the {} % limit at answer rate {} with {} \
-             agents; {PROBABILITY_ADJUSTMENT} required: lower answerRate",
+            "simulated compliance abandon rate {:.2} % ({}) exceeds the {} % limit at answer rate {} \
+             with {} agents; {PROBABILITY_ADJUSTMENT} required: lower answerRate",
             compliance * 100.0,
-            COMPLIANCE_ABANDON_LIMIT * 100.0,
+            regime.key(),
+            regime.limit() * 100.0,
             settings.answer_rate,
             scenario.agents
         )));
@@ -183,5 +185,48 @@ mod tests {
         assert_eq!(refused.status, 400);
         let limit = format!("the {} % limit", COMPLIANCE_REGIME.limit() * 100.0);
         assert!(refused.detail.contains(&limit), "{}", refused.detail);
+    }
+
+    /// `regime` decides the refusal: between the FCC/FTC's 3 % and the CRTC's 5 % a simulation
+    /// is refused under the one and answered under the other, and each regime refuses exactly when
+    /// its own rate is over its own limit.
+    #[test]
+    fn the_regime_decides_the_probability_adjustment() {
+        let mut found_between = false;
+        for max_calls in 23..=26 {
+            let answer_rate = 0.3;
+            let request: SimulateRequest = serde_json::from_value(serde_json::json!({
+                "predictiveDialerSettings": {"answerRate": answer_rate, "agents": 20,
+                                             "dialerType": "POWER", "maxCalls": max_calls, "interval": 0,
+                                             "agentEfficiency": 1.0},
+                "historicalData": [{"timeBucket": "09:00-10:00", "callsAttempted": 100,
+                                    "callsAnswered": 30, "avgTalkTimeSeconds": 120}],
+                "simulationWindowMinutes": 120
+            }))
+            .unwrap();
+            let seed = derive_seed(&request, "c1");
+            let base = WorkLimits::for_local_use();
+            let (_, _, scenario) = prepare(&request, "c1", &base, seed).unwrap();
+            let report = dialer::simulate(&scenario, dialer::Options::default());
+            let mut refused_by = Vec::new();
+            for &regime in dialer::Regime::ALL {
+                let limits = WorkLimits {
+                    regime,
+                    ..base.clone()
+                };
+                let refused = simulate_with_seed(&request, "c1", &limits, seed).is_err();
+                let over = report.compliance.regime(regime).rate.mean > regime.limit();
+                assert_eq!(refused, over, "{regime:?} at maxCalls {max_calls}");
+                if refused {
+                    refused_by.push(regime);
+                }
+            }
+            if refused_by.contains(&dialer::Regime::Fcc)
+                && !refused_by.contains(&dialer::Regime::Crtc)
+            {
+                found_between = true;
+            }
+        }
+        assert!(found_between, "no campaign between the 3 % and 5 % limits");
     }
 }

@@ -183,3 +183,55 @@ fn simulate_rejects_bad_scenarios_with_every_path() {
         stderr(&out)
     );
 }
+
+#[test]
+fn an_unknown_regime_is_exit_2_naming_the_known_ones() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["run", "--json", "--regime", "fca"]);
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("--regime"), "{err}");
+    assert!(err.contains("fcc, ofcom, crtc, cxone"), "{err}");
+    assert!(sb.audit_lines().is_empty(), "nothing ran");
+}
+
+#[test]
+fn simulate_json_carries_every_regime() {
+    let sb = Sandbox::new();
+    let file = example("amd_scenario.json");
+    let out = sb.run(&[
+        "simulate",
+        "--json",
+        "--replications",
+        "4",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let report = json(&out);
+    for (key, limit) in [
+        ("fcc", 0.03),
+        ("ofcom", 0.03),
+        ("crtc", 0.05),
+        ("cxone", 0.03),
+    ] {
+        let regime = &report["compliance"][key];
+        assert_eq!(regime["limit"], limit, "{key}");
+        let rate = regime["rate"]["mean"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&rate), "{key}: {rate}");
+        assert_eq!(regime["share_over_limit"]["n"].as_u64(), Some(4), "{key}");
+    }
+    // False positives count for the law, not for CXone's own report.
+    assert!(
+        report["metrics"]["amd_false_positives"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    let fcc = report["compliance"]["fcc"]["rate"]["mean"]
+        .as_f64()
+        .unwrap();
+    let cxone = report["compliance"]["cxone"]["rate"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(fcc > cxone, "fcc {fcc} vs cxone {cxone}");
+}

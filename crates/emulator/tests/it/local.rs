@@ -99,6 +99,7 @@ async fn options_set_replications_and_are_checked() {
     let backend = LocalBackend::new(LocalOptions {
         seed: Some(9),
         replications: Some(5),
+        regime: None,
     })
     .unwrap();
     let response = backend.run(CAMPAIGN, &seed_request()).await.unwrap();
@@ -108,6 +109,7 @@ async fn options_set_replications_and_are_checked() {
         let error = LocalBackend::new(LocalOptions {
             seed: None,
             replications: Some(bad),
+            regime: None,
         })
         .unwrap_err();
         assert!(error.to_string().contains("between 1 and 200"), "{error}");
