@@ -14,6 +14,10 @@
 //! # Layout
 //!
 //! - [`scenario`]: the scenario file (DESIGN §5.6); [`validation`]: its checks and work limits.
+//! - `outcome_mix`: the scenario's `outcomes` block ([`Outcomes`]: live, machine, busy, no answer,
+//!   invalid; answering-machine detection) and the mix each attempt is drawn from; `outcome`: the
+//!   [`DialOutcome`], [`AmdVerdict`] and [`LiveOutcome`] the engine tells strategies about.
+//! - `compliance`: the [`Regime`]s (FCC/FTC, Ofcom, CRTC, CXone's report) over the windows.
 //! - [`distribution`]: fixed, exponential, lognormal and uniform times and their samplers.
 //! - [`schedule`]: the window's timeline of call shapes (time-varying buckets) and report buckets.
 //! - [`pacing`]: the strategies — progressive, ratio, Poisson, adaptive (VICIdial), predictive.

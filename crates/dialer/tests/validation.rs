@@ -23,7 +23,11 @@ fn paths_of(scenario: Value) -> Vec<String> {
 }
 
 fn with(path: &[&str], value: Value) -> Value {
-    let mut doc = good();
+    set(good(), path, value)
+}
+
+/// `doc` with the field at `path` set to `value`.
+fn set(mut doc: Value, path: &[&str], value: Value) -> Value {
     let mut at = &mut doc;
     for key in &path[..path.len() - 1] {
         at = &mut at[*key];
@@ -317,13 +321,10 @@ fn with_outcomes() -> Value {
 }
 
 fn outcomes_with(path: &[&str], value: Value) -> Value {
-    let mut doc = with_outcomes();
-    let mut at = &mut doc["outcomes"];
-    for key in &path[..path.len() - 1] {
-        at = &mut at[*key];
-    }
-    at[path[path.len() - 1]] = value;
-    doc
+    let full: Vec<&str> = std::iter::once("outcomes")
+        .chain(path.iter().copied())
+        .collect();
+    set(with_outcomes(), &full, value)
 }
 
 #[test]
