@@ -6,9 +6,11 @@
 //! - `pipeline`: `run` — validate, simulate, variance, webhook, audit.
 //! - `backends`: the local engine and the CXone client behind one interface; failures → exit codes.
 //! - `validate_cmd`, `simulate_cmd`, `serve_cmd`: the other commands.
+//! - `plan_cmd`, `plan_table`, `plan_report`: `plan` and `plan merge` over the `planner` crate, their
+//!   tables and the HTML report.
 //! - `webhook`, `audit`: the workforce-planner notification and the JSON Lines audit log.
 //! - `input`, `output`, `failure`: reading files, printing tables and JSON, exit codes and hints.
-//! - `progress`: the progress bar of long engine runs.
+//! - `progress`: the progress bars of long engine runs and plans.
 
 mod args;
 mod audit;
@@ -18,6 +20,9 @@ mod failure;
 mod input;
 mod output;
 mod pipeline;
+mod plan_cmd;
+mod plan_report;
+mod plan_table;
 mod progress;
 mod serve_cmd;
 mod simulate_cmd;
@@ -63,6 +68,7 @@ fn main() -> ExitCode {
             Command::Validate(args) => validate_cmd::run(args),
             Command::Simulate(args) => simulate_cmd::run(args).await,
             Command::Serve(args) => serve_cmd::run(args).await,
+            Command::Plan(args) => plan_cmd::run(args).await,
         };
         match done {
             Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,7 @@
 //! The robust recommendation (DESIGN §10): the most connects per agent hour at the planning answer
 //! rate — or the fewest agents reaching a target — among the settings whose breach risk's upper
-//! bound stays within the risk at *every* answer rate of the band; and the frontier of settings no
-//! other beats on both risk and productivity.
+//! bound stays within the risk at *every* answer rate of the band; and the staffing frontier, the
+//! best such setting at each agent count.
 
 use dialer::DialerMode;
 use serde::Serialize;
@@ -112,7 +112,7 @@ impl Collector {
 pub struct Outcome {
     /// The recommended setting, or why there is none.
     pub recommendation: Result<Recommendation, String>,
-    /// Positions (in `settings`) of the frontier, lowest risk first.
+    /// Positions (in `settings`) of the frontier: the best setting within the risk per agent count.
     pub frontier: Vec<usize>,
     /// Every setting, in plan order.
     pub settings: Vec<Setting>,
@@ -270,26 +270,21 @@ fn recommend(spec: &PlanSpec, settings: &[Setting]) -> Result<Recommendation, St
     })
 }
 
-/// The settings no other beats on both worst breach risk (lower) and connects per agent hour at
-/// the planning rate (higher), lowest risk first.
+/// The staffing frontier: for each agent count, the setting with the most connects per agent hour
+/// at the planning rate among those within the risk at every answer rate, fewest agents first.
 fn frontier(spec: &PlanSpec, settings: &[Setting]) -> Vec<usize> {
-    let mut candidates: Vec<(usize, f64, f64)> = settings
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.complete(spec))
-        .filter_map(|(i, s)| {
-            s.at_planning(spec)
-                .map(|r| (i, s.worst().breach_upper, r.connects_per_agent_hour))
-        })
-        .collect();
-    candidates.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.2.total_cmp(&a.2)));
-    let mut best = f64::NEG_INFINITY;
-    let mut out = Vec::new();
-    for (i, _, cpah) in candidates {
-        if cpah > best {
-            best = cpah;
-            out.push(i);
+    let mut best: Vec<(u32, usize, f64)> = Vec::new();
+    for (i, s) in settings.iter().enumerate() {
+        let Some(at) = s.at_planning(spec).filter(|_| s.qualifies(spec)) else {
+            continue;
+        };
+        let cpah = at.connects_per_agent_hour;
+        match best.iter_mut().find(|(agents, _, _)| *agents == s.agents) {
+            Some(entry) if cpah > entry.2 => *entry = (s.agents, i, cpah),
+            Some(_) => {}
+            None => best.push((s.agents, i, cpah)),
         }
     }
-    out
+    best.sort_by_key(|(agents, _, _)| *agents);
+    best.into_iter().map(|(_, i, _)| i).collect()
 }
