@@ -242,7 +242,7 @@ fn abandon_chart(spec: &PlanSpec, outcome: &Outcome, agents: u32) -> Result<Stri
             .label(format!("{} limit {limit} %", spec.regime.name()))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.stroke_width(2)));
         for (i, (label, points)) in lines.iter().enumerate() {
-            let colour = Palette99::pick(i).to_rgba();
+            let colour = series_colour(i);
             chart
                 .draw_series(LineSeries::new(
                     points.iter().copied(),
@@ -314,7 +314,7 @@ fn connects_chart(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> 
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK));
         }
         for (i, (label, points)) in lines.iter().enumerate() {
-            let colour = Palette99::pick(i).to_rgba();
+            let colour = series_colour(i);
             chart
                 .draw_series(LineSeries::new(
                     points.iter().map(|p| (p.0, p.1)),
@@ -346,6 +346,11 @@ fn connects_chart(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> 
         root.present().map_err(err)?;
     }
     Ok(svg)
+}
+
+/// The colour of the `i`-th line: Palette99 without its first colour, a red the limit line uses.
+fn series_colour(i: usize) -> RGBAColor {
+    Palette99::pick(i + 1).to_rgba()
 }
 
 fn risk_colour(upper: f64, risk: f64) -> RGBColor {
@@ -434,11 +439,13 @@ fn risk_heat_map(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> {
         chart
             .draw_series(shown.iter().enumerate().flat_map(|(y, s)| {
                 s.rows.iter().enumerate().map(move |(x, (_, r))| {
+                    // White on the dark cells, black on the light ones.
+                    let ink = if r.breach_upper > 0.5 { WHITE } else { BLACK };
                     EmptyElement::at((x as i32, y as i32))
                         + Text::new(
                             format!("{:.1} %", r.breach_upper * 100.0),
                             (cell_w / 2 - 16, 4),
-                            ("sans-serif", 12).into_font(),
+                            ("sans-serif", 12).into_font().color(&ink),
                         )
                 })
             }))
