@@ -192,11 +192,12 @@ fn abandon_chart(spec: &PlanSpec, outcome: &Outcome, agents: u32) -> Result<Stri
         let Some(s) = representative(spec, &of_unit(outcome, unit)) else {
             continue;
         };
-        let points: Vec<(f64, f64)> = s
+        let mut points: Vec<(f64, f64)> = s
             .rows
             .iter()
             .map(|(_, r)| (r.answer_rate, r.abandon_rate * 100.0))
             .collect();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
         top = points.iter().map(|p| p.1 * 1.1).fold(top, f64::max);
         let label = match sweep {
             Sweep::Bisect { .. } => describe(&s.strategy),
@@ -374,14 +375,10 @@ fn risk_colour(upper: f64, risk: f64) -> RGBColor {
 }
 
 fn risk_heat_map(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> {
-    let mut shown: Vec<&Setting> = outcome
-        .settings
-        .iter()
-        .filter(|s| s.rows.len() == spec.answer_rates.len())
-        .collect();
+    let mut shown: Vec<&Setting> = outcome.settings.iter().collect();
     let total = shown.len();
     if total == 0 {
-        return Err("no complete setting to show".into());
+        return Err("no setting to show".into());
     }
     if total > HEAT_MAP_SETTINGS {
         shown.sort_by(|a, b| a.worst().breach_upper.total_cmp(&b.worst().breach_upper));
@@ -426,9 +423,22 @@ fn risk_heat_map(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> {
             .map_err(err)?;
         let risk = spec.risk;
         chart
+            .draw_series((0..rows).flat_map(|y| {
+                (0..cols).map(move |x| {
+                    Rectangle::new([(x, y), (x + 1, y + 1)], RGBColor(235, 235, 235).filled())
+                })
+            }))
+            .map_err(err)?;
+        let column = |r: &planner::RowSummary| {
+            spec.answer_rates
+                .iter()
+                .position(|&a| a == r.answer_rate)
+                .unwrap_or(0) as i32
+        };
+        chart
             .draw_series(shown.iter().enumerate().flat_map(|(y, s)| {
-                s.rows.iter().enumerate().map(move |(x, (_, r))| {
-                    let (x, y) = (x as i32, y as i32);
+                s.rows.iter().map(move |(_, r)| {
+                    let (x, y) = (column(r), y as i32);
                     Rectangle::new(
                         [(x, y), (x + 1, y + 1)],
                         risk_colour(r.breach_upper, risk).filled(),
@@ -438,10 +448,11 @@ fn risk_heat_map(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> {
             .map_err(err)?;
         chart
             .draw_series(shown.iter().enumerate().flat_map(|(y, s)| {
-                s.rows.iter().enumerate().map(move |(x, (_, r))| {
+                s.rows.iter().map(move |(_, r)| {
+                    let x = column(r);
                     // White on the dark cells, black on the light ones.
                     let ink = if r.breach_upper > 0.5 { WHITE } else { BLACK };
-                    EmptyElement::at((x as i32, y as i32))
+                    EmptyElement::at((x, y as i32))
                         + Text::new(
                             format!("{:.1} %", r.breach_upper * 100.0),
                             (cell_w / 2 - 16, 4),
@@ -460,7 +471,8 @@ fn risk_heat_map(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> {
     }
     let _ = write!(
         svg,
-        "<p>Green: within the risk of {:.1} %; orange to red: over it.</p>",
+        "<p>Green: within the risk of {:.1} %; orange to red: over it; grey: not run (a bisection \
+         step stops at the first answer rate that breaches).</p>",
         spec.risk * 100.0
     );
     Ok(svg)

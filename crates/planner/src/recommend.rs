@@ -21,7 +21,8 @@ pub struct Setting {
     pub strategy: DialerMode,
     /// Agents.
     pub agents: u32,
-    /// Its rows, in answer-rate order, with their positions in the plan's rows.
+    /// Its rows, in the order they ran (ascending answer rates; a bisection step runs the highest
+    /// first and may stop early), with their positions in the plan's rows.
     pub rows: Vec<(usize, RowSummary)>,
 }
 

@@ -1,5 +1,6 @@
 //! Running a plan's units: each setting at every answer rate of the band, rows handed to the caller
-//! as they are made (nothing is kept), and the ratio bisection.
+//! as they are made (nothing is kept), and the ratio bisection (whose steps stop at the first
+//! answer rate that breaches, so a failing level costs one row rather than one per rate).
 
 use dialer::DialerMode;
 
@@ -59,45 +60,70 @@ fn run_unit<E>(
     on_row: &mut dyn FnMut(&str, &RowSummary) -> Result<(), E>,
 ) -> Result<(), E> {
     match unit.sweep {
-        Sweep::Fixed { dialer } => run_setting(spec, unit, 0, dialer, on_row).map(|_| ()),
+        Sweep::Fixed { dialer } => {
+            run_setting(spec, unit, 0, dialer, Rates::All, on_row).map(|_| ())
+        }
         Sweep::Bisect { lo, hi, tolerance } => {
-            let ratio = |level: f64| DialerMode::Ratio { level };
+            let mut step = 0;
+            let mut try_level = |level: f64, step: &mut usize| {
+                let dialer = DialerMode::Ratio { level };
+                let within = run_setting(spec, unit, *step, dialer, Rates::UntilBreach, on_row);
+                *step += 1;
+                within
+            };
             // The lowest level first: if even it breaches, no level of the bracket can qualify.
-            if !run_setting(spec, unit, 0, ratio(lo), on_row)? {
+            if !try_level(lo, &mut step)? {
                 return Ok(());
             }
-            if run_setting(spec, unit, 1, ratio(hi), on_row)? {
-                return Ok(());
-            }
-            let (mut good, mut bad, mut step) = (lo, hi, 2);
+            // The high end is assumed to breach (it almost always does) and run only if the
+            // bisection climbs next to it.
+            let (mut good, mut bad) = (lo, hi);
             while bad - good > tolerance {
                 let mid = ((good + bad) / 2.0 * 100.0).round() / 100.0;
                 if mid <= good || mid >= bad {
                     break;
                 }
-                if run_setting(spec, unit, step, ratio(mid), on_row)? {
+                if try_level(mid, &mut step)? {
                     good = mid;
                 } else {
                     bad = mid;
                 }
-                step += 1;
+            }
+            if bad == hi {
+                try_level(hi, &mut step)?;
             }
             Ok(())
         }
     }
 }
 
-/// Runs one setting at every answer rate; whether its breach risk stays within the plan's risk at
-/// every one of them.
+/// Which answer rates a setting runs at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rates {
+    /// Every one, in ascending order.
+    All,
+    /// Highest first (where over-dialling breaches first), stopping at the first that breaches:
+    /// a bisection step only needs to know whether the setting holds at every rate.
+    UntilBreach,
+}
+
+/// Runs one setting at the answer rates `rates` says; whether its breach risk stays within the
+/// plan's risk at every one of them.
 fn run_setting<E>(
     spec: &PlanSpec,
     unit: &Unit,
     step: usize,
     dialer: DialerMode,
+    rates: Rates,
     on_row: &mut dyn FnMut(&str, &RowSummary) -> Result<(), E>,
 ) -> Result<bool, E> {
     let mut qualifies = true;
-    for (i, &answer_rate) in spec.answer_rates.iter().enumerate() {
+    let mut order: Vec<usize> = (0..spec.answer_rates.len()).collect();
+    if rates == Rates::UntilBreach {
+        order.reverse();
+    }
+    for i in order {
+        let answer_rate = spec.answer_rates[i];
         let scenario = spec.scenario(i, unit.agents, dialer);
         let run = run_point(&scenario);
         let text = Row {
@@ -116,6 +142,9 @@ fn run_setting<E>(
             .unwrap_or_else(|e| unreachable!("a row read back: {e}"));
         qualifies &= summary.breach_upper <= spec.risk;
         on_row(&text, &summary)?;
+        if !qualifies && rates == Rates::UntilBreach {
+            break;
+        }
     }
     Ok(qualifies)
 }
