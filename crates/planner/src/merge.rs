@@ -207,3 +207,50 @@ impl<I: Iterator<Item = Result<String, String>>> Iterator for MergedRows<I> {
         best.and_then(|(i, _)| self.parts[i].next())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<Result<String, String>> {
+        text.lines().map(|l| Ok(l.to_string())).collect()
+    }
+
+    #[test]
+    fn rows_of_the_parts_come_out_in_unit_order() {
+        let a = "{\"plan_shard\":{}}\n{\"unit\":0,\"x\":1}\n{\"unit\":0,\"x\":2}\n{\"unit\":2}\n{\"plan_shard_end\":{\"index\":0,\"rows\":3}}";
+        let b = "{\"plan_shard\":{}}\n{\"unit\":1}\n{\"unit\":3}\n{\"plan_shard_end\":{\"index\":1,\"rows\":2}}";
+        let merged: Vec<String> = MergedRows::new(vec![lines(b).into_iter(), lines(a).into_iter()])
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            merged,
+            vec![
+                "{\"unit\":0,\"x\":1}",
+                "{\"unit\":0,\"x\":2}",
+                "{\"unit\":1}",
+                "{\"unit\":2}",
+                "{\"unit\":3}"
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_parts_are_refused_with_the_reason() {
+        let cases = [
+            ("", "is empty"),
+            ("not json", "not the shard header"),
+            (
+                "{\"plan_shard\":{\"index\":0,\"count\":1},\"plan\":{}}",
+                "no readable plan",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = read_part("p.jsonl", lines(text)).unwrap_err().to_string();
+            assert!(err.starts_with("p.jsonl: "), "{err}");
+            assert!(err.contains(expected), "{text}: {err}");
+        }
+        let err = check_parts(&[]).unwrap_err().to_string();
+        assert!(err.contains("at least one part"), "{err}");
+    }
+}

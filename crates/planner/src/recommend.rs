@@ -289,3 +289,129 @@ fn frontier(spec: &PlanSpec, settings: &[Setting]) -> Vec<usize> {
     best.sort_by_key(|(agents, _, _)| *agents);
     best.into_iter().map(|(_, i, _)| i).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{PlanFlags, PlanInput};
+
+    fn spec(target: Option<f64>) -> PlanSpec {
+        let at = |rate: f64| -> Result<dialer::Scenario, String> {
+            serde_json::from_value(serde_json::json!({
+                "agents": 10, "window_minutes": 60, "dialer": {"mode": "progressive"},
+                "live_answer_probability": rate,
+                "ring_seconds": {"live": {"dist": "fixed", "mean": 8}, "other": {"dist": "fixed", "mean": 20}},
+                "talk_seconds": {"dist": "exp", "mean": 60}
+            }))
+            .map_err(|e| e.to_string())
+        };
+        let input = PlanInput {
+            name: "t".into(),
+            answer_rate: 0.3,
+            agents: 10,
+            dialer: DialerMode::Progressive,
+            bucket_rates: vec![0.3],
+            scenario_at: &at,
+        };
+        let flags = PlanFlags {
+            answer_rate: Some("0.28..0.32:0.02".into()),
+            agents: Some("10".into()),
+            strategy: Some("progressive".into()),
+            target_connects_per_hour: target,
+            ..PlanFlags::default()
+        };
+        PlanSpec::build(&flags, &input).unwrap()
+    }
+
+    /// A setting's rows at 0.28, 0.30, 0.32 with the given bounds.
+    fn rows(unit: usize, agents: u32, level: f64, cpah: f64, bounds: [f64; 3]) -> Vec<RowSummary> {
+        [0.28, 0.3, 0.32]
+            .into_iter()
+            .zip(bounds)
+            .map(|(answer_rate, upper)| RowSummary {
+                unit,
+                step: 0,
+                answer_rate,
+                agents,
+                strategy: DialerMode::Ratio { level },
+                abandon_rate: 0.01,
+                connects_per_agent_hour: cpah,
+                breach_share: if upper > 0.05 { 0.1 } else { 0.0 },
+                breach_upper: upper,
+                breach_n: 80,
+                occupancy: 0.8,
+            })
+            .collect()
+    }
+
+    fn collect(spec: &PlanSpec, settings: &[Vec<RowSummary>]) -> Outcome {
+        let mut c = Collector::default();
+        settings.iter().flatten().for_each(|r| c.add(r));
+        c.finish(spec)
+    }
+
+    #[test]
+    fn the_most_productive_setting_within_the_risk_at_every_rate_wins() {
+        let spec = spec(None);
+        let outcome = collect(
+            &spec,
+            &[
+                rows(0, 10, 1.0, 15.0, [0.045, 0.045, 0.045]),
+                // More productive, but over the risk at one rate of the band: not robust.
+                rows(1, 10, 1.5, 19.0, [0.045, 0.045, 0.2]),
+                rows(2, 12, 1.2, 17.0, [0.045, 0.03, 0.049]),
+            ],
+        );
+        let r = outcome.recommendation.unwrap();
+        assert_eq!(r.agents, 12);
+        assert_eq!(r.strategy, DialerMode::Ratio { level: 1.2 });
+        assert_eq!(r.rows, vec![6, 7, 8]);
+        assert_eq!(r.worst_breach_risk, 0.049);
+        assert_eq!(r.worst_at_answer_rate, 0.32);
+        assert!(r.why.contains("2 of 3 settings"), "{}", r.why);
+        // The frontier: the best within the risk per agent count.
+        assert_eq!(outcome.frontier, vec![0, 2]);
+    }
+
+    #[test]
+    fn a_target_picks_the_fewest_agents_reaching_it() {
+        let spec = spec(Some(160.0));
+        let settings = [
+            rows(0, 8, 1.0, 19.0, [0.04; 3]), // 152 per hour: short of the target
+            rows(1, 10, 1.0, 16.5, [0.04; 3]), // 165
+            rows(2, 10, 1.2, 17.0, [0.04; 3]), // 170: same agents, more productive
+            rows(3, 12, 1.0, 18.0, [0.04; 3]),
+        ];
+        let r = collect(&spec, &settings).recommendation.unwrap();
+        assert_eq!((r.agents, r.connects_per_hour), (10, 170.0));
+        let spec = self::spec(Some(1000.0));
+        let reason = collect(&spec, &settings).recommendation.unwrap_err();
+        assert!(
+            reason.contains("reaches 1000 connects per hour"),
+            "{reason}"
+        );
+        assert!(reason.contains("the most is 216.0"), "{reason}");
+    }
+
+    #[test]
+    fn nothing_within_the_risk_gives_the_reason_and_the_closest() {
+        let spec = spec(None);
+        let outcome = collect(
+            &spec,
+            &[
+                rows(0, 10, 1.0, 15.0, [0.06, 0.045, 0.045]),
+                rows(1, 10, 2.0, 19.0, [0.5, 0.6, 0.7]),
+            ],
+        );
+        let reason = outcome.recommendation.unwrap_err();
+        assert!(
+            reason.contains("the lowest is 6.0 % (ratio 1, 10 agents)"),
+            "{reason}"
+        );
+        assert!(outcome.frontier.is_empty());
+        // An incomplete setting (a bisection step cut short) never qualifies.
+        let cut = rows(0, 10, 1.0, 15.0, [0.01; 3]);
+        let outcome = collect(&spec, &[cut[..2].to_vec()]);
+        assert!(outcome.recommendation.is_err());
+    }
+}

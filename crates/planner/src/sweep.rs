@@ -148,3 +148,88 @@ fn run_setting<E>(
     }
     Ok(qualifies)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{PlanFlags, PlanInput};
+
+    #[test]
+    fn the_bisection_brackets_the_highest_level_within_the_risk() {
+        let at = |rate: f64| -> Result<dialer::Scenario, String> {
+            serde_json::from_value(serde_json::json!({
+                "agents": 8, "window_minutes": 60, "dialer": {"mode": "progressive"},
+                "live_answer_probability": rate,
+                "ring_seconds": {"live": {"dist": "fixed", "mean": 8}, "other": {"dist": "fixed", "mean": 20}},
+                "talk_seconds": {"dist": "exp", "mean": 90},
+                "patience_seconds": {"dist": "fixed", "mean": 2}
+            }))
+            .map_err(|e| e.to_string())
+        };
+        let input = PlanInput {
+            name: "t".into(),
+            answer_rate: 0.3,
+            agents: 8,
+            dialer: DialerMode::Progressive,
+            bucket_rates: vec![0.3],
+            scenario_at: &at,
+        };
+        let flags = PlanFlags {
+            answer_rate: Some("0.28..0.32:0.02".into()),
+            agents: Some("8".into()),
+            strategy: Some("ratio:1.0..3.0".into()),
+            replications: Some(20),
+            risk: Some(0.3),
+            ..PlanFlags::default()
+        };
+        let spec = PlanSpec::build(&flags, &input).unwrap();
+        let mut rows: Vec<RowSummary> = Vec::new();
+        run_plan::<()>(
+            &spec,
+            None,
+            &mut |_, r| {
+                rows.push(*r);
+                Ok(())
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        let level = |r: &RowSummary| match r.strategy {
+            DialerMode::Ratio { level } => level,
+            _ => f64::NAN,
+        };
+        let mut steps: Vec<(usize, f64, bool)> = Vec::new();
+        for r in &rows {
+            let within = r.breach_upper <= spec.risk;
+            match steps.last_mut() {
+                Some(last) if last.0 == r.step => last.2 &= within,
+                _ => steps.push((r.step, level(r), within)),
+            }
+        }
+        // A handful of levels, not a fine grid: log2(2 / 0.05) ≈ 5 halvings after the low end.
+        assert!(steps.len() <= 8, "{steps:?}");
+        assert_eq!(steps[0].1, 1.0);
+        let best = steps
+            .iter()
+            .filter(|s| s.2)
+            .map(|s| s.1)
+            .fold(0.0, f64::max);
+        let lowest_fail = steps
+            .iter()
+            .filter(|s| !s.2)
+            .map(|s| s.1)
+            .fold(f64::INFINITY, f64::min);
+        assert!(best >= 1.0, "{steps:?}");
+        assert!(lowest_fail > best, "{steps:?}");
+        assert!(lowest_fail - best <= 0.05 + 1e-9, "{steps:?}");
+        // A failing step stops at its first breach: it has fewer rows than the band.
+        for (step, _, within) in &steps {
+            let n = rows.iter().filter(|r| r.step == *step).count();
+            if *within {
+                assert_eq!(n, 3);
+            }
+        }
+        // The high end, assumed to breach, is not run unless the bisection climbs next to it.
+        assert!(steps.iter().all(|s| s.1 < 3.0) || best > 2.9, "{steps:?}");
+    }
+}
