@@ -17,7 +17,7 @@ use cxone::{Payload, SimulateRequest};
 use dialer::{DialerMode, Scenario};
 use planner::document::{self, JsonDocument};
 use planner::merge::{MergedRows, read_part};
-use planner::{Collector, PlanError, PlanFlags, PlanInput, PlanSpec, Regime, RiskBasis, Shard};
+use planner::{Collector, PlanError, PlanFlags, PlanInput, PlanSpec, RiskBasis, Shard};
 use serde_json::Value;
 use tempfile::NamedTempFile;
 
@@ -190,12 +190,20 @@ fn check(interrupted: &AtomicBool) -> Result<(), Failure> {
     }
 }
 
-fn regime(arg: RegimeArg) -> Regime {
+/// The regime's key; the planner resolves it against the engine's regimes (one place).
+fn regime(arg: RegimeArg) -> String {
     match arg {
-        RegimeArg::Fcc => Regime::Fcc,
-        RegimeArg::Ofcom => Regime::Ofcom,
-        RegimeArg::Crtc => Regime::Crtc,
-        RegimeArg::Cxone => Regime::Cxone,
+        RegimeArg::Fcc => "fcc",
+        RegimeArg::Ofcom => "ofcom",
+        RegimeArg::Crtc => "crtc",
+        RegimeArg::Cxone => "cxone",
+    }
+    .to_string()
+}
+
+impl From<PlanError> for Failure {
+    fn from(e: PlanError) -> Self {
+        invalid(e)
     }
 }
 
@@ -295,13 +303,14 @@ fn plan_spec(path: &Path, flags: &PlanFlags) -> Result<PlanSpec, Failure> {
         }
         Some(FileKind::Scenario) => {
             let scenario: Scenario = input::parse_json(&text, "scenario", path)?;
-            scenario.validate().map_err(|violations| {
+            let scenario = scenario.validate().map_err(|violations| {
                 let list: Vec<cxone::Violation> = violations
                     .into_iter()
                     .map(|v| cxone::Violation::new(v.path, v.message))
                     .collect();
                 crate::output::violations_failure(&source, &list)
             })?;
+            let scenario = scenario.into_scenario();
             let rate = scenario.live_answer_probability;
             let at = |r: f64| Ok(scenario_at_answer_rate(&scenario, r));
             let bucket_rates = match scenario.bucket_list() {
@@ -335,11 +344,15 @@ fn payload_scenario_at(
     rate: f64,
 ) -> Result<Scenario, String> {
     emulator::scenario_for_request(&request.with_answer_rate(rate), campaign_id)
+        .map(dialer::ValidScenario::into_scenario)
         .map_err(|failure| failure.detail)
 }
 
+/// Highest live-answer probability a bucket is given (as the payload mapping clamps, DESIGN §5.5).
+const MAX_LIVE_PROBABILITY: f64 = 0.99;
+
 /// A scenario at another answer rate: its level set to `rate`, each bucket's scaled in proportion
-/// (at most 0.99, as the payload mapping clamps).
+/// (at most [`MAX_LIVE_PROBABILITY`]).
 fn scenario_at_answer_rate(scenario: &Scenario, rate: f64) -> Scenario {
     let base = scenario.live_answer_probability;
     let mut out = scenario.clone();
@@ -348,7 +361,7 @@ fn scenario_at_answer_rate(scenario: &Scenario, rate: f64) -> Scenario {
         for b in buckets {
             if let Some(p) = &mut b.live_answer_probability {
                 *p = if base > 0.0 {
-                    (*p * rate / base).min(dialer::history::MAX_LIVE_PROBABILITY)
+                    (*p * rate / base).min(MAX_LIVE_PROBABILITY)
                 } else {
                     rate
                 };
@@ -510,10 +523,13 @@ async fn finish(spec: &PlanSpec, writers: Writers, targets: &Targets) -> Outcome
         let day = match &outcome.recommendation {
             Ok(r) => {
                 let scenario = spec.scenario(spec.planning_index, r.agents, r.strategy);
+                let valid = planner::simulation::validate_point(&scenario)?;
                 Some(
-                    tokio::task::spawn_blocking(move || dialer::simulate(&scenario))
-                        .await
-                        .map_err(|e| Failure::runtime(anyhow!("the day's run stopped: {e}")))?,
+                    tokio::task::spawn_blocking(move || {
+                        dialer::simulate(&valid, dialer::Options::default())
+                    })
+                    .await
+                    .map_err(|e| Failure::runtime(anyhow!("the day's run stopped: {e}")))?,
                 )
             }
             Err(_) => None,

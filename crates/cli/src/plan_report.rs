@@ -240,7 +240,7 @@ fn abandon_chart(spec: &PlanSpec, outcome: &Outcome, agents: u32) -> Result<Stri
                 RED.stroke_width(2),
             ))
             .map_err(err)?
-            .label(format!("{} limit {limit} %", spec.regime.name()))
+            .label(format!("{} limit {limit} %", spec.regime.key()))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.stroke_width(2)));
         for (i, (label, points)) in lines.iter().enumerate() {
             let colour = series_colour(i);

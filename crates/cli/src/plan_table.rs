@@ -134,9 +134,9 @@ pub fn inputs(spec: &PlanSpec) -> Vec<(String, String)> {
             "regime".into(),
             format!(
                 "{} (limit {}, {})",
-                spec.regime.name(),
+                spec.regime.key(),
                 percent(spec.regime.limit()),
-                spec.regime.period()
+                spec.regime.rule().period
             ),
         ),
         (

@@ -15,8 +15,8 @@
 //!
 //! - [`spec`]: the grid from flags and input defaults ([`PlanSpec`]), units and shards;
 //!   [`range`] and [`strategy`] parse `LO..HI[:STEP]` and `--strategy` lists.
-//! - [`regime`]: the compliance regimes' limits, periods and formulas, in one place;
-//!   [`compliance`]: windows and periods over the limit with Wilson intervals.
+//! - [`regime`]: the one place `--regime` meets the engine's regimes (whose `compliance` object
+//!   gives each row's breach shares and Wilson intervals), and the windows a risk needs.
 //! - [`simulation`]: one grid point on the engine; [`sweep`]: every unit, with the ratio bisection.
 //! - [`row`]: a row's JSON and the summary read back from it; [`recommend`]: the recommendation
 //!   and the frontier.
@@ -49,7 +49,7 @@
 //! };
 //! let spec = PlanSpec::build(&flags, &input).unwrap();
 //! let mut collector = Collector::default();
-//! run_plan::<()>(&spec, None, &mut |_text, row| { collector.add(row); Ok(()) }, &mut |_| {}).unwrap();
+//! run_plan::<planner::PlanError>(&spec, None, &mut |_text, row| { collector.add(row); Ok(()) }, &mut |_| {}).unwrap();
 //! // Two settings at three answer rates.
 //! assert_eq!(collector.rows(), 6);
 //! let outcome = collector.finish(&spec);
@@ -57,7 +57,6 @@
 //! assert!(outcome.recommendation.is_ok());
 //! ```
 
-pub mod compliance;
 pub mod document;
 pub mod error;
 pub mod merge;
@@ -72,7 +71,6 @@ pub mod sweep;
 
 pub use error::PlanError;
 pub use recommend::{Collector, Outcome, Recommendation, Setting};
-pub use regime::Regime;
 pub use row::RowSummary;
 pub use spec::{PlanFlags, PlanInput, PlanSpec, RiskBasis, Shard};
 pub use sweep::{Progress, run_plan};

@@ -176,8 +176,8 @@ fn recommend(spec: &PlanSpec, settings: &[Setting]) -> Result<Recommendation, St
         return Err(format!(
             "no setting keeps the upper bound of its breach risk ({} {basis} over the {} limit of {} %) \
              within {} % at every answer rate from {} to {}{best}",
-            spec.regime.name(),
-            spec.regime.name(),
+            spec.regime.key(),
+            spec.regime.key(),
             spec.regime.limit() * 100.0,
             spec.risk * 100.0,
             spec.answer_rates[0],

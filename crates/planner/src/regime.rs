@@ -1,98 +1,81 @@
-//! The compliance regimes a plan can be held to (DESIGN §8): their limits, periods and formulas,
-//! in this one place.
+//! The one place a plan's `--regime` meets the engine's compliance regimes (DESIGN §8), and the
+//! number of windows a risk needs.
 //!
-//! The engine does not simulate answering machines yet, so AMD false positives and machines sent to
-//! agents are 0 and the formulas reduce to counts the engine has: FCC, Ofcom and CRTC count
-//! `(abandoned + late) / live`, CXone's report `abandoned / live`.
+//! The engine's regime table ([`dialer::Regime::ALL`]) decides what can be computed: a regime added
+//! there is accepted here with no change.
 
-use serde::{Deserialize, Serialize};
+use dialer::Regime;
+use serde::{Deserialize, Deserializer, Serializer};
 
-/// A compliance regime.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Regime {
-    /// FCC/FTC (US): 3 % of live answers per campaign per 30 days.
-    Fcc,
-    /// Ofcom (UK): 3 % per campaign per 24 hours.
-    Ofcom,
-    /// CRTC (Canada): 5 % per calendar month.
-    Crtc,
-    /// CXone's Abandon Rate Compliance Report: 3 % per business unit per calendar day.
-    Cxone,
+use crate::error::PlanError;
+
+/// The regimes of DESIGN §8, as `--regime` names them.
+pub const NAMES: [&str; 4] = ["fcc", "ofcom", "crtc", "cxone"];
+
+/// The two-sided 95 % normal quantile of the Wilson interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// The engine's regime named `key`.
+pub fn resolve(key: &str) -> Result<Regime, PlanError> {
+    if let Some(regime) = Regime::from_key(key) {
+        return Ok(regime);
+    }
+    let computed: Vec<&str> = Regime::ALL.iter().map(|r| r.key()).collect();
+    let message = if NAMES.contains(&key) {
+        format!(
+            "the {key} regime is not computed by this engine yet; the regimes it computes: {}",
+            computed.join(", ")
+        )
+    } else {
+        format!("unknown regime `{key}`; use one of {}", computed.join(", "))
+    };
+    Err(PlanError::flag("--regime", message))
 }
 
-/// One simulated window's counts, as the regimes' formulas need them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WindowCounts {
-    /// Live answers.
-    pub live: u64,
-    /// Live answers that reached no agent in time.
-    pub abandoned: u64,
-    /// Live answers connected after `connect_within_seconds`.
-    pub late: u64,
+/// The smallest `n` for which 0 windows over the limit in `n` gives a Wilson 95 % upper bound
+/// below `risk`: `z² / (n + z²) < risk`.
+pub fn windows_needed(risk: f64) -> u32 {
+    let z2 = Z95 * Z95;
+    (z2 / risk - z2).floor().max(0.0) as u32 + 1
 }
 
-impl WindowCounts {
-    /// Adds another window's counts (periods pool numerators and denominators, as the rules do).
-    pub fn add(&mut self, other: &Self) {
-        self.live += other.live;
-        self.abandoned += other.abandoned;
-        self.late += other.late;
-    }
+/// Serialises a regime as its key (`"fcc"`).
+pub fn serialize<S: Serializer>(regime: &Regime, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(regime.key())
 }
 
-impl Regime {
-    /// Every regime, in report order.
-    pub const ALL: [Regime; 4] = [Regime::Fcc, Regime::Ofcom, Regime::Crtc, Regime::Cxone];
+/// Reads a regime from its key.
+pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Regime, D::Error> {
+    let key = String::deserialize(deserializer)?;
+    resolve(&key).map_err(serde::de::Error::custom)
+}
 
-    /// The name used on the command line and as the key of the `compliance` object.
-    pub fn name(self) -> &'static str {
-        match self {
-            Regime::Fcc => "fcc",
-            Regime::Ofcom => "ofcom",
-            Regime::Crtc => "crtc",
-            Regime::Cxone => "cxone",
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_replications_let_zero_breaches_meet_the_risk() {
+        // 0 of 73: upper bound z²/(n+z²) just under 5 %; 0 of 72 just over.
+        assert_eq!(windows_needed(0.05), 73);
+        let upper = |n: u64| dialer::Share::wilson(0, n).ci95.unwrap()[1];
+        assert!(upper(73) < 0.05 && upper(72) > 0.05);
+        assert!(upper(u64::from(windows_needed(0.01))) < 0.01);
     }
 
-    /// Parses a `--regime` value.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.name() == text)
-    }
-
-    /// The highest abandonment share the regime allows.
-    pub fn limit(self) -> f64 {
-        match self {
-            Regime::Fcc | Regime::Ofcom | Regime::Cxone => dialer::pacing::LEGAL_ABANDON_LIMIT,
-            Regime::Crtc => 0.05,
-        }
-    }
-
-    /// The period the limit applies over, in words.
-    pub fn period(self) -> &'static str {
-        match self {
-            Regime::Fcc => "30 days, per campaign",
-            Regime::Ofcom => "24 hours, per campaign",
-            Regime::Crtc => "calendar month",
-            Regime::Cxone => "calendar day, per business unit",
-        }
-    }
-
-    /// Simulated windows (one a day) that make one period.
-    pub fn period_days(self) -> usize {
-        match self {
-            Regime::Fcc | Regime::Crtc => 30,
-            Regime::Ofcom | Regime::Cxone => 1,
-        }
-    }
-
-    /// The regime's rate over some counts as `(numerator, denominator)`.
-    pub fn fraction(self, counts: &WindowCounts) -> (u64, u64) {
-        match self {
-            Regime::Fcc | Regime::Ofcom | Regime::Crtc => {
-                (counts.abandoned + counts.late, counts.live)
+    #[test]
+    fn regimes_resolve_through_the_engines_table() {
+        assert_eq!(resolve("fcc").unwrap(), Regime::Fcc);
+        for key in NAMES {
+            match resolve(key) {
+                Ok(regime) => assert_eq!(regime.key(), key),
+                Err(e) => assert!(
+                    e.to_string().contains("not computed by this engine yet"),
+                    "{e}"
+                ),
             }
-            Regime::Cxone => (counts.abandoned, counts.live),
         }
+        let err = resolve("eu").unwrap_err().to_string();
+        assert!(err.starts_with("--regime: unknown regime `eu`"), "{err}");
     }
 }

@@ -4,14 +4,10 @@
 //! Rows travel as text (`--json`, shard files, merges) and every summary is read from the text, so a
 //! merged run and an unsharded one see the same numbers bit for bit.
 
-use dialer::metrics::Metrics;
-use dialer::{DialerMode, Scenario};
+use dialer::{Compliance, DialerMode, Metrics, Regime, Scenario};
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
-use crate::compliance::RegimeCompliance;
-use crate::regime::Regime;
 use crate::spec::RiskBasis;
 
 /// One grid point's row, as it is written.
@@ -31,20 +27,8 @@ pub struct Row<'a> {
     pub scenario: &'a Scenario,
     /// The engine's metrics.
     pub metrics: &'a Metrics,
-    /// Every regime's compliance entry.
-    #[serde(serialize_with = "as_map")]
-    pub compliance: &'a [(&'static str, RegimeCompliance)],
-}
-
-fn as_map<S: Serializer>(
-    entries: &&[(&'static str, RegimeCompliance)],
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let mut map = serializer.serialize_map(Some(entries.len()))?;
-    for (name, entry) in entries.iter() {
-        map.serialize_entry(name, entry)?;
-    }
-    map.end()
+    /// The engine's compliance object: every regime it computes.
+    pub compliance: &'a Compliance,
 }
 
 impl Row<'_> {
@@ -102,15 +86,20 @@ impl RowSummary {
             // A metric undefined in every replication is written as null: read it as 0.
             Ok(v.as_f64().unwrap_or(0.0))
         };
-        let risk = ["compliance", regime.name(), basis.key()];
+        let risk = ["compliance", regime.key(), basis.key()];
         let strategy = serde_json::from_value(row.get("strategy").cloned().unwrap_or_default())
             .map_err(|e| format!("`strategy`: {e}"))?;
         let upper = {
             let path = [risk[0], risk[1], risk[2], "ci95"];
-            row.pointer(&format!("/{}", path.join("/")))
-                .and_then(|v| v.get(1))
-                .and_then(Value::as_f64)
-                .ok_or_else(|| format!("no `{}`", path.join(".")))?
+            match row.pointer(&format!("/{}", path.join("/"))) {
+                // No window counted (no live answers): nothing is known, the bound is 1.
+                Some(Value::Null) => 1.0,
+                Some(ci) => ci
+                    .get(1)
+                    .and_then(Value::as_f64)
+                    .ok_or_else(|| format!("`{}` is not [low, high]", path.join(".")))?,
+                None => return Err(format!("no `{}`", path.join("."))),
+            }
         };
         Ok(Self {
             unit: number(&["unit"])? as usize,

@@ -1,13 +1,13 @@
 //! What a plan sweeps — the grid — built from the caller's flags and the input's defaults, and its
 //! deterministic split into units and shards.
 
-use dialer::{DialerMode, Scenario};
+use dialer::{DialerMode, Regime, Scenario};
 use serde::{Deserialize, Serialize};
 
-use crate::compliance::windows_needed;
 use crate::error::PlanError;
 use crate::range::{Range, round9};
-use crate::regime::Regime;
+use crate::regime::{self, windows_needed};
+use crate::simulation::validate_point;
 use crate::strategy::{DEFAULT_STRATEGIES, Sweep, describe, parse_strategies};
 
 /// Default `--risk`.
@@ -49,8 +49,8 @@ pub struct PlanFlags {
     pub agents: Option<String>,
     /// `--strategy`.
     pub strategy: Option<String>,
-    /// `--regime` (default fcc).
-    pub regime: Option<Regime>,
+    /// `--regime` (default fcc), by its key.
+    pub regime: Option<String>,
     /// `--risk` (default 0.05).
     pub risk: Option<f64>,
     /// `--risk-basis` (default window).
@@ -108,6 +108,7 @@ pub struct PlanSpec {
     /// What is swept for every agent count.
     pub sweeps: Vec<Sweep>,
     /// The regime the risk is held to.
+    #[serde(with = "crate::regime")]
     pub regime: Regime,
     /// The highest breach-risk upper bound a recommended setting may have.
     pub risk: f64,
@@ -237,7 +238,7 @@ impl PlanSpec {
                 "every row uses it (common random numbers)",
             );
         }
-        let regime = flags.regime.unwrap_or(Regime::Fcc);
+        let regime = regime::resolve(flags.regime.as_deref().unwrap_or("fcc"))?;
         if flags.regime.is_none() {
             used("--regime", "fcc".into(), "the US FCC/FTC rule");
         }
@@ -342,23 +343,13 @@ impl PlanSpec {
     /// a bad grid fails before the first row rather than in the middle.
     fn check_scenarios(&self) -> Result<(), PlanError> {
         let most = self.agents.iter().copied().max().unwrap_or(1);
-        for (i, &rate) in self.answer_rates.iter().enumerate() {
+        for i in 0..self.answer_rates.len() {
             for sweep in &self.sweeps {
                 let dialer = match *sweep {
                     Sweep::Fixed { dialer } => dialer,
                     Sweep::Bisect { hi, .. } => DialerMode::Ratio { level: hi },
                 };
-                let scenario = self.scenario(i, most, dialer);
-                scenario
-                    .validate()
-                    .map_err(|violations| PlanError::Scenario {
-                        point: format!("{most} agents, {}, answer rate {rate}", describe(&dialer)),
-                        message: violations
-                            .iter()
-                            .map(|v| format!("{}: {}", v.path, v.message))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    })?;
+                validate_point(&self.scenario(i, most, dialer))?;
             }
         }
         Ok(())
@@ -460,7 +451,8 @@ fn agent_counts(
             points
         }
     };
-    let max = f64::from(dialer::validation::MAX_AGENTS);
+    // The engine checks its own limit too (DESIGN §3: 1–10 000 agents); here it names the flag.
+    let max = 10_000.0;
     let mut agents = Vec::with_capacity(points.len());
     for p in points {
         let p = round9(p);

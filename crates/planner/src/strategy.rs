@@ -143,7 +143,7 @@ fn parse_one(item: &str, out: &mut Vec<Sweep>) -> Result<(), PlanError> {
                     check_target(item, "drop target", range.lo)?;
                     range.lo
                 }
-                None => dialer::pacing::LEGAL_ABANDON_LIMIT,
+                None => dialer::Regime::Fcc.limit(),
             };
             out.push(Sweep::Fixed {
                 dialer: DialerMode::Adaptive {

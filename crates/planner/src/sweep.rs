@@ -4,6 +4,7 @@
 
 use dialer::DialerMode;
 
+use crate::error::PlanError;
 use crate::row::{Row, RowSummary};
 use crate::simulation::run_point;
 use crate::spec::{PlanSpec, Shard, Unit};
@@ -22,8 +23,8 @@ pub struct Progress {
 
 /// Runs every unit of the plan (or of one shard), in grid order, calling `on_row` with each row's
 /// JSON text and its summary, and `on_progress` after each unit. Stops at the first error `on_row`
-/// returns.
-pub fn run_plan<E>(
+/// returns, or at a grid point the engine refuses.
+pub fn run_plan<E: From<PlanError>>(
     spec: &PlanSpec,
     shard: Option<Shard>,
     on_row: &mut dyn FnMut(&str, &RowSummary) -> Result<(), E>,
@@ -54,7 +55,7 @@ pub fn run_plan<E>(
     Ok(())
 }
 
-fn run_unit<E>(
+fn run_unit<E: From<PlanError>>(
     spec: &PlanSpec,
     unit: &Unit,
     on_row: &mut dyn FnMut(&str, &RowSummary) -> Result<(), E>,
@@ -109,7 +110,7 @@ enum Rates {
 
 /// Runs one setting at the answer rates `rates` says; whether its breach risk stays within the
 /// plan's risk at every one of them.
-fn run_setting<E>(
+fn run_setting<E: From<PlanError>>(
     spec: &PlanSpec,
     unit: &Unit,
     step: usize,
@@ -125,7 +126,7 @@ fn run_setting<E>(
     for i in order {
         let answer_rate = spec.answer_rates[i];
         let scenario = spec.scenario(i, unit.agents, dialer);
-        let run = run_point(&scenario);
+        let report = run_point(&scenario)?;
         let text = Row {
             unit: unit.index,
             step,
@@ -133,8 +134,8 @@ fn run_setting<E>(
             agents: unit.agents,
             strategy: dialer,
             scenario: &scenario,
-            metrics: &run.metrics,
-            compliance: &run.compliance,
+            metrics: &report.metrics,
+            compliance: &report.compliance,
         }
         .to_json();
         // Invariant: the row was just written by `Row::to_json`, which has every field read.
@@ -184,7 +185,7 @@ mod tests {
         };
         let spec = PlanSpec::build(&flags, &input).unwrap();
         let mut rows: Vec<RowSummary> = Vec::new();
-        run_plan::<()>(
+        run_plan::<PlanError>(
             &spec,
             None,
             &mut |_, r| {

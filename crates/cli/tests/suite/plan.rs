@@ -173,7 +173,7 @@ fn merge_refuses_parts_that_do_not_make_one_plan() {
 fn bad_input_names_the_flag_and_exits_2() {
     let sandbox = Sandbox::new();
     let seed = example("seed_payload.json");
-    let cases: [(&[&str], &str); 11] = [
+    let cases: [(&[&str], &str); 12] = [
         (
             &["--answer-rate", "0.40..0.30"],
             "--answer-rate: the range 0.40..0.30 is inverted",
@@ -199,6 +199,10 @@ fn bad_input_names_the_flag_and_exits_2() {
         (&["--risk", "0"], "--risk"),
         (&["--shard", "3/3"], "--shard: shard 3 of 3 does not exist"),
         (&["--regime", "eu"], "invalid value 'eu' for '--regime"),
+        (
+            &["--regime", "ofcom"],
+            "--regime: the ofcom regime is not computed by this engine yet",
+        ),
         (&["--shard", "0/2", "--json"], "--shard writes JSON Lines"),
     ];
     for (flags, expected) in cases {
