@@ -266,15 +266,9 @@ pub struct PlanArgs {
     /// Seed of every row (default 0).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Print the plan as one JSON object (rows, recommendation, frontier) instead of tables.
-    #[arg(long)]
-    pub json: bool,
-    /// Also write one CSV line per row to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Also write a self-contained HTML report with charts to FILE.
-    #[arg(long, value_name = "FILE.html")]
-    pub report: Option<PathBuf>,
+    /// What the plan prints and writes.
+    #[command(flatten)]
+    pub outputs: PlanOutputs,
     /// Run shard I of N (from 0) and write its rows as JSON Lines, for `plan merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
@@ -297,7 +291,15 @@ pub struct PlanMergeArgs {
     /// The shard files, in any order.
     #[arg(required = true, value_name = "PART.jsonl")]
     pub parts: Vec<PathBuf>,
-    /// Print the plan as one JSON object instead of tables.
+    /// What the merge prints and writes.
+    #[command(flatten)]
+    pub outputs: PlanOutputs,
+}
+
+/// The outputs of `plan` and `plan merge`.
+#[derive(Debug, Clone, Args)]
+pub struct PlanOutputs {
+    /// Print the plan as one JSON object (rows, recommendation, frontier) instead of tables.
     #[arg(long)]
     pub json: bool,
     /// Also write one CSV line per row to FILE.

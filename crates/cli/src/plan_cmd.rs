@@ -21,7 +21,7 @@ use planner::{Collector, PlanError, PlanFlags, PlanInput, PlanSpec, RiskBasis, S
 use serde_json::Value;
 use tempfile::NamedTempFile;
 
-use crate::args::{PlanArgs, PlanCommand, PlanMergeArgs, RegimeArg, RiskBasisArg};
+use crate::args::{PlanArgs, PlanCommand, PlanMergeArgs, PlanOutputs, RegimeArg, RiskBasisArg};
 use crate::config;
 use crate::failure::{ExitKind, Failure, Outcome};
 use crate::input;
@@ -31,11 +31,7 @@ use crate::progress::PlanProgress;
 use crate::simulate_cmd::{FileKind, kind_of};
 
 /// What a plan writes, besides stdout.
-struct Targets {
-    json: bool,
-    csv: Option<PathBuf>,
-    report: Option<PathBuf>,
-}
+type Targets = PlanOutputs;
 
 /// Runs `plan` or `plan merge`.
 pub async fn run(args: &PlanArgs) -> Outcome {
@@ -62,11 +58,7 @@ async fn run_plan(args: &PlanArgs) -> Outcome {
         )));
     };
     let shard = shard_from(args)?;
-    let targets = Targets {
-        json: args.json,
-        csv: args.csv.clone(),
-        report: args.report.clone(),
-    };
+    let targets = args.outputs.clone();
     if shard.is_some() && (targets.json || targets.csv.is_some() || targets.report.is_some()) {
         return Err(Failure::invalid(anyhow!(
             "--shard writes JSON Lines for `plan merge`; --json, --csv and --report belong to the merge"
@@ -124,11 +116,7 @@ async fn run_plan(args: &PlanArgs) -> Outcome {
 }
 
 async fn run_merge(args: &PlanMergeArgs) -> Outcome {
-    let targets = Targets {
-        json: args.json,
-        csv: args.csv.clone(),
-        report: args.report.clone(),
-    };
+    let targets = args.outputs.clone();
     let paths = args.parts.clone();
     let interrupted = watch_interrupt();
     let (spec, writers) = tokio::task::spawn_blocking(move || -> Result<_, Failure> {

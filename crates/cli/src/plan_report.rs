@@ -6,10 +6,12 @@
 //! recommended setting's day bucket by bucket. Then the inputs and every default used.
 
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use dialer::{DialerMode, Report};
 use planner::strategy::{Sweep, describe};
 use planner::{Outcome, PlanSpec, Setting};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::plan_table::{comparisons, inputs, summary};
@@ -205,69 +207,53 @@ fn abandon_chart(spec: &PlanSpec, outcome: &Outcome, agents: u32) -> Result<Stri
         };
         lines.push((label, points));
     }
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (860, 420)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(56)
-            .build_cartesian_2d((lo - margin)..(hi + margin), 0.0..top)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("answer rate")
-            .y_desc("abandon rate (%)")
-            .draw()
-            .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(lo, 0.0), (hi, top)],
-                RGBColor(225, 236, 250).filled(),
-            )))
-            .map_err(err)?
-            .label("the band")
-            .legend(|(x, y)| {
-                Rectangle::new(
-                    [(x, y - 5), (x + 16, y + 5)],
-                    RGBColor(225, 236, 250).filled(),
-                )
-            });
-        chart
-            .draw_series(LineSeries::new(
-                [(lo - margin, limit), (hi + margin, limit)],
-                RED.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(format!("{} limit {limit} %", spec.regime.key()))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.stroke_width(2)));
-        for (i, (label, points)) in lines.iter().enumerate() {
-            let colour = series_colour(i);
+    xy_chart(
+        (860, 420),
+        (lo - margin)..(hi + margin),
+        0.0..top,
+        ("answer rate", "abandon rate (%)"),
+        SeriesLabelPosition::UpperLeft,
+        |chart| {
             chart
-                .draw_series(LineSeries::new(
-                    points.iter().copied(),
-                    colour.stroke_width(2),
-                ))
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(lo, 0.0), (hi, top)],
+                    RGBColor(225, 236, 250).filled(),
+                )))
                 .map_err(err)?
-                .label(label.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+                .label("the band")
+                .legend(|(x, y)| {
+                    Rectangle::new(
+                        [(x, y - 5), (x + 16, y + 5)],
+                        RGBColor(225, 236, 250).filled(),
+                    )
                 });
             chart
-                .draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
-                .map_err(err)?;
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+                .draw_series(LineSeries::new(
+                    [(lo - margin, limit), (hi + margin, limit)],
+                    RED.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(format!("{} limit {limit} %", spec.regime.key()))
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.stroke_width(2)));
+            for (i, (label, points)) in lines.iter().enumerate() {
+                let colour = series_colour(i);
+                chart
+                    .draw_series(LineSeries::new(
+                        points.iter().copied(),
+                        colour.stroke_width(2),
+                    ))
+                    .map_err(err)?
+                    .label(label.clone())
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+                    });
+                chart
+                    .draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
+                    .map_err(err)?;
+            }
+            Ok(())
+        },
+    )
 }
 
 fn connects_chart(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> {
@@ -291,55 +277,80 @@ fn connects_chart(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> 
     }
     let lo = f64::from(spec.agents[0]) - 1.0;
     let hi = f64::from(spec.agents[spec.agents.len() - 1]) + 1.0;
+    xy_chart(
+        (860, 420),
+        lo..hi,
+        0.0..top,
+        (
+            "agents (filled: within the risk at every answer rate)",
+            "connects per hour",
+        ),
+        SeriesLabelPosition::UpperLeft,
+        |chart| {
+            if let Some(t) = spec.target_connects_per_hour {
+                chart
+                    .draw_series(LineSeries::new([(lo, t), (hi, t)], BLACK.stroke_width(1)))
+                    .map_err(err)?
+                    .label(format!("target {t}"))
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK));
+            }
+            for (i, (label, points)) in lines.iter().enumerate() {
+                let colour = series_colour(i);
+                chart
+                    .draw_series(LineSeries::new(
+                        points.iter().map(|p| (p.0, p.1)),
+                        colour.stroke_width(2),
+                    ))
+                    .map_err(err)?
+                    .label(label.clone())
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+                    });
+                chart
+                    .draw_series(points.iter().map(|&(x, y, within)| {
+                        let style = if within {
+                            colour.filled()
+                        } else {
+                            colour.stroke_width(1)
+                        };
+                        Circle::new((x, y), 4, style)
+                    }))
+                    .map_err(err)?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// One x–y chart on SVG: axes, labels and legend around what `draw` adds.
+fn xy_chart(
+    size: (u32, u32),
+    x: Range<f64>,
+    y: Range<f64>,
+    (x_desc, y_desc): (&str, &str),
+    legend: SeriesLabelPosition,
+    draw: impl FnOnce(&mut XyChart<'_, '_>) -> Result<(), String>,
+) -> Result<String, String> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (860, 420)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(56)
-            .build_cartesian_2d(lo..hi, 0.0..top)
+            .build_cartesian_2d(x, y)
             .map_err(err)?;
         chart
             .configure_mesh()
-            .x_desc("agents (filled: within the risk at every answer rate)")
-            .y_desc("connects per hour")
+            .x_desc(x_desc)
+            .y_desc(y_desc)
             .draw()
             .map_err(err)?;
-        if let Some(t) = spec.target_connects_per_hour {
-            chart
-                .draw_series(LineSeries::new([(lo, t), (hi, t)], BLACK.stroke_width(1)))
-                .map_err(err)?
-                .label(format!("target {t}"))
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK));
-        }
-        for (i, (label, points)) in lines.iter().enumerate() {
-            let colour = series_colour(i);
-            chart
-                .draw_series(LineSeries::new(
-                    points.iter().map(|p| (p.0, p.1)),
-                    colour.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label(label.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
-                });
-            chart
-                .draw_series(points.iter().map(|&(x, y, within)| {
-                    let style = if within {
-                        colour.filled()
-                    } else {
-                        colour.stroke_width(1)
-                    };
-                    Circle::new((x, y), 4, style)
-                }))
-                .map_err(err)?;
-        }
+        draw(&mut chart)?;
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(legend)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .draw()
@@ -348,6 +359,10 @@ fn connects_chart(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> 
     }
     Ok(svg)
 }
+
+/// A chart with two numeric axes, drawn into an SVG string.
+type XyChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// The colour of the `i`-th line: Palette99 without its first colour, a red the limit line uses.
 fn series_colour(i: usize) -> RGBAColor {
@@ -490,71 +505,55 @@ fn day_chart(spec: &PlanSpec, report: &Report) -> Result<String, String> {
         let m = &b.metrics.compliance_abandon_rate;
         top = top.max(m.ci95.map_or(m.mean, |c| c[1]) * 110.0);
     }
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (860, 380)).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(56)
-            .build_cartesian_2d(start..end, 0.0..top)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("minutes from the window's start")
-            .y_desc("abandon rate (%)")
-            .draw()
-            .map_err(err)?;
-        chart
-            .draw_series(report.buckets.iter().map(|b| {
-                Rectangle::new(
-                    [
-                        (b.start_minute, 0.0),
-                        (b.end_minute, b.metrics.compliance_abandon_rate.mean * 100.0),
-                    ],
-                    RGBColor(90, 140, 200).mix(0.7).filled(),
-                )
-            }))
-            .map_err(err)?
-            .label("mean abandon rate")
-            .legend(|(x, y)| {
-                Rectangle::new(
-                    [(x, y - 5), (x + 16, y + 5)],
-                    RGBColor(90, 140, 200).filled(),
-                )
-            });
-        chart
-            .draw_series(report.buckets.iter().filter_map(|b| {
-                let mid = 0.5 * (b.start_minute + b.end_minute);
-                b.metrics.compliance_abandon_rate.ci95.map(|[l, h]| {
-                    PathElement::new(
-                        vec![(mid, l * 100.0), (mid, h * 100.0)],
-                        BLACK.stroke_width(2),
+    xy_chart(
+        (860, 380),
+        start..end,
+        0.0..top,
+        ("minutes from the window's start", "abandon rate (%)"),
+        SeriesLabelPosition::UpperRight,
+        |chart| {
+            chart
+                .draw_series(report.buckets.iter().map(|b| {
+                    Rectangle::new(
+                        [
+                            (b.start_minute, 0.0),
+                            (b.end_minute, b.metrics.compliance_abandon_rate.mean * 100.0),
+                        ],
+                        RGBColor(90, 140, 200).mix(0.7).filled(),
                     )
-                })
-            }))
-            .map_err(err)?
-            .label("95 % interval")
-            .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], BLACK));
-        chart
-            .draw_series(LineSeries::new(
-                [(start, limit), (end, limit)],
-                RED.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(format!("limit {limit} %"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+                }))
+                .map_err(err)?
+                .label("mean abandon rate")
+                .legend(|(x, y)| {
+                    Rectangle::new(
+                        [(x, y - 5), (x + 16, y + 5)],
+                        RGBColor(90, 140, 200).filled(),
+                    )
+                });
+            chart
+                .draw_series(report.buckets.iter().filter_map(|b| {
+                    let mid = 0.5 * (b.start_minute + b.end_minute);
+                    b.metrics.compliance_abandon_rate.ci95.map(|[l, h]| {
+                        PathElement::new(
+                            vec![(mid, l * 100.0), (mid, h * 100.0)],
+                            BLACK.stroke_width(2),
+                        )
+                    })
+                }))
+                .map_err(err)?
+                .label("95 % interval")
+                .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], BLACK));
+            chart
+                .draw_series(LineSeries::new(
+                    [(start, limit), (end, limit)],
+                    RED.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(format!("limit {limit} %"))
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.stroke_width(2)));
+            Ok(())
+        },
+    )
 }
 
 fn day_table(report: &Report) -> String {
