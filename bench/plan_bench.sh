@@ -41,7 +41,7 @@ cat > "$work/small.json" <<'JSON'
  "talk_seconds": {"dist": "exp", "mean": 90}, "patience_seconds": {"dist": "fixed", "mean": 2}}
 JSON
 for agents in 5..14 5..104; do
-  args=(plan "$work/small.json" --strategy ratio:1.0..3.0:0.02 --agents "$agents" --answer-rate 0.3
+  args=(plan "$work/small.json" --strategy ratio:1.0..3.0:0.02 --agents "$agents:1" --answer-rate 0.3
         --replications 5 --risk 0.5 --json --csv "$work/rows.csv")
   read -r wall rss < <(seconds "$bin" "${args[@]}")
   echo "agents $agents: $(($(wc -l < "$work/rows.csv") - 1)) rows, $wall s, peak RSS $rss KB, JSON $(wc -c < "$work/out") bytes"

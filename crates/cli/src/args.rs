@@ -73,7 +73,7 @@ pub enum Command {
     /// Sweep dialer settings, agents and answer rates; recommend the most productive setting
     /// whose risk of a breach stays small at every answer rate the list may really have.
     #[command(after_help = PLAN_HELP)]
-    Plan(PlanArgs),
+    Plan(Box<PlanArgs>),
 }
 
 const PLAN_HELP: &str = "\

@@ -431,7 +431,16 @@ fn agent_counts(
     const FLAG: &str = "--agents";
     let own = f64::from(input.agents);
     let points = match &flags.agents {
-        Some(text) => Range::parse(text, FLAG)?.points(5, FLAG)?,
+        Some(text) => {
+            let range = Range::parse(text, FLAG)?;
+            let points = range.points(5, FLAG)?;
+            // Without a step, the evenly spaced points are rounded to whole agents.
+            if range.step.is_none() {
+                points.into_iter().map(f64::round).collect()
+            } else {
+                points
+            }
+        }
         None => {
             let lo = (own * 0.5).round().max(1.0);
             let hi = (own * 1.5).round().max(lo);
@@ -534,6 +543,16 @@ mod tests {
         assert_eq!(spec.answer_rates, vec![0.3, 0.35, 0.38, 0.4]);
         assert_eq!(spec.planning_index, 2);
         assert_eq!(spec.notes.len(), 1);
+    }
+
+    #[test]
+    fn agents_without_a_step_are_rounded_to_whole_agents() {
+        let flags = PlanFlags {
+            agents: Some("5..14".into()),
+            ..PlanFlags::default()
+        };
+        let spec = PlanSpec::build(&flags, &input()).unwrap();
+        assert_eq!(spec.agents, vec![5, 7, 10, 12, 14]);
     }
 
     #[test]
