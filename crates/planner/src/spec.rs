@@ -435,7 +435,7 @@ fn agent_counts(
             let range = Range::parse(text, FLAG)?;
             let points = range.points(5, FLAG)?;
             // Without a step, the evenly spaced points are rounded to whole agents.
-            if range.step.is_none() {
+            if range.step.is_none() && range.lo < range.hi {
                 points.into_iter().map(f64::round).collect()
             } else {
                 points
