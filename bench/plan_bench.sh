@@ -12,8 +12,10 @@ seconds() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/out" || true;
 
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo "== the seed example's default plan, three runs (wall seconds, peak RSS KB)"
-for _ in 1 2 3; do seconds "$bin" plan examples/seed_payload.json; done
+echo "== the seed example's default plan, three runs (wall seconds, peak RSS KB; CPU seconds)"
+for _ in 1 2 3; do
+  /usr/bin/time -f "%e s wall, %M KB, %U s user + %S s sys" "$bin" plan examples/seed_payload.json > /dev/null
+done
 
 echo "== the same grid as one \`simulate\` per row (a shell loop over the rows' scenarios)"
 "$bin" plan examples/seed_payload.json --json > "$work/plan.json" || true
@@ -26,12 +28,14 @@ for i, r in enumerate(rows):
     json.dump(r["scenario"], open(f"{work}/rows/{i:05}.json", "w"))
 print(f"{len(rows)} rows")
 PY
-start=$(date +%s.%N)
-for f in "$work"/rows/*.json; do "$bin" simulate --json "$f" > /dev/null; done
-end=$(date +%s.%N)
-echo "loop: $(echo "$end - $start" | bc) s"
-seconds "$bin" plan examples/seed_payload.json > /dev/null
-echo "plan (same run): $(cut -d' ' -f1 "$work/time") s"
+# Alternate the two three times, so a change in the host's load hits both.
+for _ in 1 2 3; do
+  start=$(date +%s.%N)
+  for f in "$work"/rows/*.json; do "$bin" simulate --json "$f" > /dev/null; done
+  end=$(date +%s.%N)
+  seconds "$bin" plan examples/seed_payload.json > /dev/null
+  echo "loop: $(echo "$end - $start" | bc) s; plan: $(cut -d' ' -f1 "$work/time") s"
+done
 
 echo "== peak memory against rows: a cheap grid (30 minutes, 5 replications) at two sizes"
 cat > "$work/small.json" <<'JSON'

@@ -296,15 +296,7 @@ mod tests {
     use crate::spec::{PlanFlags, PlanInput};
 
     fn spec(target: Option<f64>) -> PlanSpec {
-        let at = |rate: f64| -> Result<dialer::Scenario, String> {
-            serde_json::from_value(serde_json::json!({
-                "agents": 10, "window_minutes": 60, "dialer": {"mode": "progressive"},
-                "live_answer_probability": rate,
-                "ring_seconds": {"live": {"dist": "fixed", "mean": 8}, "other": {"dist": "fixed", "mean": 20}},
-                "talk_seconds": {"dist": "exp", "mean": 60}
-            }))
-            .map_err(|e| e.to_string())
-        };
+        let at = |rate: f64| crate::spec::test_scenario(rate, 10, 60.0);
         let input = PlanInput {
             name: "t".into(),
             answer_rate: 0.3,

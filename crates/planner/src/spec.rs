@@ -478,21 +478,29 @@ fn agent_counts(
     Ok(agents)
 }
 
+/// A one-hour test scenario at answer rate `rate`: fixed rings, exponential talk of `talk` seconds,
+/// a 2-second drop timer.
+#[cfg(test)]
+pub(crate) fn test_scenario(rate: f64, agents: u32, talk: f64) -> Result<Scenario, String> {
+    if !(0.05..=0.95).contains(&rate) {
+        return Err(format!("answer_rate {rate} out of range"));
+    }
+    serde_json::from_value(serde_json::json!({
+        "agents": agents, "window_minutes": 60, "dialer": {"mode": "progressive"},
+        "live_answer_probability": rate,
+        "ring_seconds": {"live": {"dist": "fixed", "mean": 8}, "other": {"dist": "fixed", "mean": 20}},
+        "talk_seconds": {"dist": "exp", "mean": talk},
+        "patience_seconds": {"dist": "fixed", "mean": 2}
+    }))
+    .map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn base(rate: f64) -> Result<Scenario, String> {
-        if !(0.05..=0.95).contains(&rate) {
-            return Err(format!("answer_rate {rate} out of range"));
-        }
-        serde_json::from_value(serde_json::json!({
-            "agents": 12, "window_minutes": 60, "dialer": {"mode": "predictive"},
-            "live_answer_probability": rate,
-            "ring_seconds": {"live": {"dist": "fixed", "mean": 8}, "other": {"dist": "fixed", "mean": 20}},
-            "talk_seconds": {"dist": "exp", "mean": 140}
-        }))
-        .map_err(|e| e.to_string())
+        test_scenario(rate, 12, 140.0)
     }
 
     fn input() -> PlanInput<'static> {

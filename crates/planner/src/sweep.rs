@@ -157,16 +157,7 @@ mod tests {
 
     #[test]
     fn the_bisection_brackets_the_highest_level_within_the_risk() {
-        let at = |rate: f64| -> Result<dialer::Scenario, String> {
-            serde_json::from_value(serde_json::json!({
-                "agents": 8, "window_minutes": 60, "dialer": {"mode": "progressive"},
-                "live_answer_probability": rate,
-                "ring_seconds": {"live": {"dist": "fixed", "mean": 8}, "other": {"dist": "fixed", "mean": 20}},
-                "talk_seconds": {"dist": "exp", "mean": 90},
-                "patience_seconds": {"dist": "fixed", "mean": 2}
-            }))
-            .map_err(|e| e.to_string())
-        };
+        let at = |rate: f64| crate::spec::test_scenario(rate, 8, 90.0);
         let input = PlanInput {
             name: "t".into(),
             answer_rate: 0.3,
