@@ -58,6 +58,8 @@ fn every_row_is_reproduced_by_simulate_and_rows_share_their_seed() {
         assert_eq!(sim.status.code(), Some(0), "{}", stderr(&sim));
         let report: Value = serde_json::from_str(&stdout(&sim)).unwrap();
         assert_eq!(report["metrics"], row["metrics"], "row {index}");
+        assert_eq!(report["compliance"], row["compliance"], "row {index}");
+        assert!(row["compliance"]["fcc"]["windows_over_limit"]["n"].as_u64() == Some(20));
     }
     // The answer rate is a row's level: the row at a higher rate answers more.
     let rate = |r: &Value| r["metrics"]["answer_rate"]["mean"].as_f64().unwrap();
