@@ -10,6 +10,8 @@ mod emulator_e2e;
 mod history;
 #[path = "suite/hostile.rs"]
 mod hostile;
+#[path = "suite/plan.rs"]
+mod plan;
 #[path = "suite/run_cxone.rs"]
 mod run_cxone;
 #[path = "suite/run_local.rs"]
