@@ -6,12 +6,12 @@
 //! - `pipeline`: `run` — validate, simulate, variance, webhook, audit.
 //! - `backends`: the local engine and the CXone client behind one interface; failures → exit codes.
 //! - `validate_cmd`, `simulate_cmd`, `serve_cmd`: the other commands.
-//! - `webhook`, `audit`: the workforce-planner notification and the JSON Lines audit log.
+//! - `webhook`, `audit` (in the library, `src/lib.rs`, shared with the Python package): the
+//!   workforce-planner notification and the JSON Lines audit log.
 //! - `input`, `output`, `failure`: reading files, printing tables and JSON, exit codes and hints.
 //! - `progress`: the progress bar of long engine runs.
 
 mod args;
-mod audit;
 mod backends;
 mod config;
 mod failure;
@@ -22,12 +22,12 @@ mod progress;
 mod serve_cmd;
 mod simulate_cmd;
 mod validate_cmd;
-mod webhook;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use cli::{audit, webhook};
 use tracing_subscriber::EnvFilter;
 
 use crate::args::{Cli, Command, LogFormat};
