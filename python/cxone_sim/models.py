@@ -137,7 +137,8 @@ Field = Tuple[str, Check, bool, Any]
 
 _BUCKET_FIELDS: Tuple[Field, ...] = (
     ("time_bucket", _as_str, True, "00:00-00:01"),
-    ("calls_attempted", lambda l, v, e: _as_int(l, v, e, _U64), True, 0),
+    # As many attempts as can be: a broken count of attempts must not make the answers look too many.
+    ("calls_attempted", lambda l, v, e: _as_int(l, v, e, _U64), True, _U64 - 1),
     ("calls_answered", lambda l, v, e: _as_int(l, v, e, _U64), True, 0),
     ("avg_talk_time_seconds", _as_float, True, 1.0),
 )
