@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use cxone::backend::SimulateBackend;
+use cli::any_backend::AnyBackend;
 use cxone::{SimulateRequest, SimulateResponse};
 use pyo3::prelude::*;
 use serde::Serialize;
@@ -16,27 +16,6 @@ use crate::runtime;
 
 /// How the package introduces itself to servers.
 const USER_AGENT: &str = concat!("cxone-sim-python/", env!("CARGO_PKG_VERSION"));
-
-enum Kind {
-    /// The engine, in process, with the server's rules.
-    Local(emulator::LocalBackend),
-    /// A CXone-compatible server.
-    Cxone(Box<cxone::SimulateClient>),
-}
-
-impl SimulateBackend for Kind {
-    async fn simulate(
-        &self,
-        campaign_id: &str,
-        body: &SimulateRequest,
-        idempotency_key: &str,
-    ) -> Result<cxone::Attempted<SimulateResponse>, cxone::Error> {
-        match self {
-            Kind::Local(local) => local.simulate(campaign_id, body, idempotency_key).await,
-            Kind::Cxone(client) => client.simulate(campaign_id, body, idempotency_key).await,
-        }
-    }
-}
 
 /// What `Backend.simulate` returns: the server's answer and what it took to get it.
 #[derive(Serialize)]
@@ -51,7 +30,7 @@ struct Outcome {
 /// token cache and connection pool for its lifetime.
 #[pyclass(frozen, module = "cxone_sim._native")]
 pub struct Backend {
-    kind: Kind,
+    kind: AnyBackend,
 }
 
 /// Only https, or plain http to a loopback host (a local emulator): credentials travel in clear
@@ -98,7 +77,7 @@ impl Backend {
             )
         })?;
         Ok(Self {
-            kind: Kind::Local(local),
+            kind: AnyBackend::Local(local),
         })
     }
 
@@ -123,7 +102,7 @@ impl Backend {
         let client =
             cxone::SimulateClient::new(http, base_url, tokens, cxone::RetryPolicy::default());
         Ok(Self {
-            kind: Kind::Cxone(Box::new(client)),
+            kind: AnyBackend::Cxone(Box::new(client)),
         })
     }
 
@@ -131,15 +110,15 @@ impl Backend {
     #[getter]
     fn name(&self) -> &'static str {
         match self.kind {
-            Kind::Local(_) => "local",
-            Kind::Cxone(_) => "cxone",
+            AnyBackend::Local(_) => "local",
+            AnyBackend::Cxone(_) => "cxone",
         }
     }
 
     /// The current access token (cached, refreshed 60 s before it expires). Local: `None`, as the
     /// engine in process needs none.
     fn access_token(&self, py: Python<'_>) -> PyResult<Option<String>> {
-        let Kind::Cxone(client) = &self.kind else {
+        let AnyBackend::Cxone(client) = &self.kind else {
             return Ok(None);
         };
         let runtime = runtime::get()?;
@@ -152,8 +131,8 @@ impl Backend {
     /// Token requests sent so far (0 for local): how often the cache went to the server.
     fn token_fetches(&self) -> u64 {
         match &self.kind {
-            Kind::Local(_) => 0,
-            Kind::Cxone(client) => client.tokens().fetch_count(),
+            AnyBackend::Local(_) => 0,
+            AnyBackend::Cxone(client) => client.tokens().fetch_count(),
         }
     }
 

@@ -7,6 +7,9 @@ use pyo3::prelude::*;
 
 use crate::errors::{self, VALUE_ERROR, Violation};
 
+/// The name errors give a payload: the seed's model.
+pub const PAYLOAD: &str = "PredictiveSimulationPayload";
+
 /// Every violation of a payload (JSON text), each as (field path, message, error type); empty when
 /// the payload is valid. A payload that does not decode gives the one field that does not fit.
 #[pyfunction]
@@ -25,22 +28,25 @@ pub fn validate_payload(payload: &str) -> Vec<Violation> {
     }
 }
 
+/// A payload (JSON text) that decodes and obeys every rule, or the `ValidationError` listing every
+/// violation.
+pub fn validated_payload(py: Python<'_>, text: &str) -> PyResult<Payload> {
+    let payload: Payload = errors::decode(py, PAYLOAD, text)?;
+    payload.validate().map_err(|violations| {
+        errors::rule_violations(
+            py,
+            PAYLOAD,
+            violations.into_iter().map(|v| (v.path, v.message)),
+        )
+    })?;
+    Ok(payload)
+}
+
 /// The simulate request body (JSON text) the seed sends for a valid payload (JSON text):
 /// interval 3 s, at most 50 lines, the history as given.
 #[pyfunction]
 pub fn simulate_request(py: Python<'_>, payload: &str) -> PyResult<String> {
-    let payload: Payload = errors::decode(py, "PredictiveSimulationPayload", payload)?;
-    if let Err(violations) = payload.validate() {
-        let list = violations
-            .into_iter()
-            .map(|v| (v.path, v.message, VALUE_ERROR))
-            .collect();
-        return Err(errors::validation_error(
-            py,
-            "PredictiveSimulationPayload",
-            list,
-        ));
-    }
+    let payload = validated_payload(py, payload)?;
     serde_json::to_string(&SimulateRequest::from_payload(&payload)).map_err(errors::internal)
 }
 

@@ -1,10 +1,11 @@
 //! `simulate`: the engine on a payload or a scenario (DESIGN §5.6), as `cxone-sim simulate` runs it.
 
-use cxone::{Payload, SimulateRequest};
+use cxone::SimulateRequest;
 use dialer::Scenario;
 use pyo3::prelude::*;
 use serde_json::Value;
 
+use crate::contract;
 use crate::errors::{self, VALUE_ERROR};
 
 /// A payload has a `historical_matrix`; a scenario has a `dialer` or a `window_minutes`.
@@ -24,25 +25,10 @@ fn scenario_of(py: Python<'_>, document: &str) -> PyResult<Scenario> {
     let value: Value = errors::decode(py, "scenario", document)?;
     match is_payload(&value) {
         Some(true) => {
-            let payload: Payload = errors::decode(py, "PredictiveSimulationPayload", document)?;
-            if let Err(violations) = payload.validate() {
-                let list = violations
-                    .into_iter()
-                    .map(|v| (v.path, v.message, VALUE_ERROR))
-                    .collect();
-                return Err(errors::validation_error(
-                    py,
-                    "PredictiveSimulationPayload",
-                    list,
-                ));
-            }
+            let payload = contract::validated_payload(py, document)?;
             let request = SimulateRequest::from_payload(&payload);
             emulator::scenario_for_request(&request, &payload.campaign_id).map_err(|failure| {
-                errors::validation_error(
-                    py,
-                    "PredictiveSimulationPayload",
-                    vec![(String::new(), failure.detail, VALUE_ERROR)],
-                )
+                errors::rule_violations(py, contract::PAYLOAD, [(String::new(), failure.detail)])
             })
         }
         Some(false) => errors::decode(py, "scenario", document),
@@ -78,13 +64,13 @@ pub fn simulate(
     if let Some(replications) = replications {
         scenario.replications = replications;
     }
-    if let Err(violations) = scenario.validate() {
-        let list = violations
-            .into_iter()
-            .map(|v| (v.path, v.message, VALUE_ERROR))
-            .collect();
-        return Err(errors::validation_error(py, "scenario", list));
-    }
+    scenario.validate().map_err(|violations| {
+        errors::rule_violations(
+            py,
+            "scenario",
+            violations.into_iter().map(|v| (v.path, v.message)),
+        )
+    })?;
     let report = py.detach(move || dialer::simulate(&scenario));
     serde_json::to_string(&report).map_err(errors::internal)
 }

@@ -29,6 +29,19 @@ pub fn validation_error(py: Python<'_>, title: &str, violations: Vec<Violation>)
     }
 }
 
+/// `ValidationError` for broken rules given as (field path, message), each a `value_error`.
+pub fn rule_violations(
+    py: Python<'_>,
+    title: &str,
+    violations: impl IntoIterator<Item = (String, String)>,
+) -> PyErr {
+    let list = violations
+        .into_iter()
+        .map(|(path, message)| (path, message, VALUE_ERROR))
+        .collect();
+    validation_error(py, title, list)
+}
+
 /// The violations of a JSON document that does not decode: its path and serde's message.
 pub fn decode_violation(error: &serde_path_to_error::Error<serde_json::Error>) -> Violation {
     let path = error.path().to_string();

@@ -2,10 +2,12 @@
 //! and notifies exactly as the command does.
 //!
 //! # Layout
+//! - [`any_backend`]: [`any_backend::AnyBackend`], the engine in process or a CXone-compatible server.
 //! - [`webhook`]: the workforce-planner notification (Standard Webhooks signatures, retries).
 //! - [`audit`]: the JSON Lines audit log, one locked, flushed line per run.
 //!
 //! The binary (`src/main.rs`) holds the rest: the command line, configuration and the pipeline.
 
+pub mod any_backend;
 pub mod audit;
 pub mod webhook;
