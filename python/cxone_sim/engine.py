@@ -34,7 +34,9 @@ def simulate(
     every violation of the scenario.
 
     >>> report = simulate({"agents": 10, "window_minutes": 120, "dialer": {"mode": "progressive"},
-    ...                    "live_answer_probability": 0.25, "talk_seconds": {"dist": "exp", "mean": 150}},
+    ...                    "live_answer_probability": 0.25, "talk_seconds": {"dist": "exp", "mean": 150},
+    ...                    "ring_seconds": {"live": {"dist": "fixed", "mean": 8},
+    ...                                     "other": {"dist": "fixed", "mean": 20}}},
     ...                   replications=4, seed=7)
     >>> report["metrics"]["abandoned"]["mean"]
     0.0

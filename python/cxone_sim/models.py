@@ -276,7 +276,11 @@ def _validated_bucket(data: Mapping[str, Any], prefix: Loc) -> Dict[str, Any]:
     document = _placeholder_payload([values])
     here: Loc = ("historical_matrix", 0)
     for e in _rust_errors(document, lambda loc: loc[:2] != here or _under(loc[2:], broken)):
-        errors.append({"loc": prefix + e["loc"][2:], "msg": e["msg"], "type": e["type"]})
+        error = {"loc": prefix + e["loc"][2:], "msg": e["msg"], "type": e["type"]}
+        found, value = _value_at(data, e["loc"][2:])
+        if found:
+            error["input"] = value
+        errors.append(error)
     if errors:
         raise ValidationError("HistoricalCallMatrix", _sorted(errors))
     return values
@@ -381,7 +385,11 @@ class PredictiveSimulationPayload:
             msg = e["msg"]
             if index != list(range(len(index))):
                 msg = _renumber(msg, index)
-            errors.append({"loc": loc, "msg": msg, "type": e["type"]})
+            error = {"loc": loc, "msg": msg, "type": e["type"]}
+            found, value = _value_at(data, loc)
+            if found:
+                error["input"] = value
+            errors.append(error)
         if errors:
             raise ValidationError("PredictiveSimulationPayload", _sorted(errors))
         for name, _, _, _ in _PAYLOAD_FIELDS:
@@ -434,6 +442,19 @@ class PredictiveSimulationPayload:
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.model_dump().items() if k != "historical_matrix")
         return f"PredictiveSimulationPayload({fields}, historical_matrix=[{len(self.historical_matrix)} buckets])"
+
+
+def _value_at(data: Any, loc: Loc) -> Tuple[bool, Any]:
+    """The caller's value at ``loc`` (as pydantic reports it in ``input``), if there is one."""
+    value = data
+    for part in loc:
+        if isinstance(value, HistoricalCallMatrix) and isinstance(part, str):
+            value = value.model_dump()
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return False, None
+    return True, value
 
 
 def _bucket_of(item: Any) -> HistoricalCallMatrix:

@@ -45,11 +45,22 @@ pub fn rule_violations(
 /// The violations of a JSON document that does not decode: its path and serde's message.
 pub fn decode_violation(error: &serde_path_to_error::Error<serde_json::Error>) -> Violation {
     let path = error.path().to_string();
-    let path = if path == "." { String::new() } else { path };
-    let message = error.inner().to_string();
+    let mut path = if path == "." { String::new() } else { path };
+    let inner = error.inner();
+    let message = inner.to_string();
+    // The position serde_json appends means nothing to a caller who passed a dict.
+    let suffix = format!(" at line {} column {}", inner.line(), inner.column());
+    let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
     let kind = if message.starts_with("unknown field") {
         "extra_forbidden"
-    } else if message.starts_with("missing field") {
+    } else if let Some(rest) = message.strip_prefix("missing field `") {
+        // The path names the object; the missing field belongs at its end, as pydantic puts it.
+        if let Some(field) = rest.strip_suffix('`') {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(field);
+        }
         "missing"
     } else if message.starts_with("invalid type") {
         "type_error"

@@ -65,6 +65,11 @@ def test_scenario_violations_are_all_reported() -> None:
     with pytest.raises(ValidationError) as caught:
         simulate({**PROGRESSIVE, "agentz": 3})
     assert caught.value.errors()[0]["type"] == "extra_forbidden"
+    no_talk = {k: v for k, v in PROGRESSIVE.items() if k != "talk_seconds"}
+    with pytest.raises(ValidationError) as caught:
+        simulate(no_talk)
+    assert [(e["loc"], e["type"]) for e in caught.value.errors()] == [(("talk_seconds",), "missing")]
+    assert "line 1" not in caught.value.errors()[0]["msg"]
     with pytest.raises(ValidationError, match="neither a payload"):
         simulate({"hello": 1})
     with pytest.raises(ValidationError):

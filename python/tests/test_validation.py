@@ -53,7 +53,7 @@ def test_each_seed_range_refuses_outside_it(seed_payload, field, lo, hi) -> None
     step = 1 if isinstance(lo, int) else 0.001
     for value in (lo - step, hi + step):
         errors = errors_of({**seed_payload, field: value})
-        assert [(e["loc"], e["type"]) for e in errors] == [((field,), "value_error")]
+        assert [(e["loc"], e["type"], e["input"]) for e in errors] == [((field,), "value_error", value)]
         assert f"between {lo:g} and {hi:g}" in errors[0]["msg"], errors[0]["msg"]
 
 
