@@ -7,6 +7,15 @@
 //! - [`audit`]: the JSON Lines audit log, one locked, flushed line per run.
 //!
 //! The binary (`src/main.rs`) holds the rest: the command line, configuration and the pipeline.
+//!
+//! # Example
+//! ```
+//! // A Standard Webhooks signature, as the planner checks it.
+//! let body = br#"{"eventType":"SIMULATION_COMPLETED"}"#;
+//! let signature = cli::webhook::sign(b"planner-key", "msg_1", 1_700_000_000, body);
+//! assert!(signature.starts_with("v1,"));
+//! assert_ne!(signature, cli::webhook::sign(b"other-key", "msg_1", 1_700_000_000, body));
+//! ```
 
 pub mod any_backend;
 pub mod audit;
