@@ -178,3 +178,20 @@ def test_the_planner_gets_only_its_own_headers() -> None:
     with pytest.raises(ValidationError) as caught:
         sync_workforce_planner("http://127.0.0.1:9/", "c", {}, {"X-Api-Key": "k"})
     assert caught.value.errors()[0]["loc"] == ("headers", "X-Api-Key")
+
+
+def test_abandonment_over_the_limit_is_adjusted_then_rejected(seed_payload, tmp_path: Path) -> None:
+    # Three agents dialled in POWER mode at three lines each: far over 3 % at any answer rate.
+    payload = {**seed_payload, "agents": 3, "dialer_type": "POWER"}
+    simulator = CXoneAnswerSimulator("org", "id", "secret", replications=2, max_adjustments=2)
+    with pytest.raises(ComplianceError) as caught:
+        simulator.run_simulation(payload)
+    result = caught.value.result
+    assert result["status"] == "REJECTED"
+    assert result["adjustments"] == 2 and result["attempts"] == 3
+    assert result["answer_rate_requested"] == pytest.approx(0.34)
+    assert isinstance(caught.value.__cause__, CXoneError)
+    assert caught.value.__cause__.kind == "adjustments_exhausted"
+    assert "probability adjustment" in result["error"]
+    (entry,) = audit_lines(tmp_path / "simulation_audit.log")
+    assert entry["outcome"] == "REJECTED" and entry["adjustments"] == 2 and entry["attempts"] == 3
