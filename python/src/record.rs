@@ -171,6 +171,7 @@ pub fn append_audit(
         abandon_rate,
         webhook,
         error,
+        truncated: None,
     };
     let written = py.detach(|| audit::append(&path, &entry));
     written.map_err(|e| {

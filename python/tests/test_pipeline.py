@@ -53,6 +53,7 @@ def test_a_run_returns_the_seed_result_and_is_json(seed_payload, tmp_path: Path)
 
 def test_a_variance_over_threshold_is_rejected_and_recorded(seed_payload, tmp_path: Path) -> None:
     log = tmp_path / "audit" / "runs.jsonl"
+    log.parent.mkdir()
     simulator = CXoneAnswerSimulator("org", "id", "secret", replications=2, audit_log=str(log))
     with pytest.raises(ComplianceError) as caught:
         simulator.run_simulation({**seed_payload, "answer_rate": 0.6})

@@ -19,7 +19,25 @@ impl SimulateBackend for AnyBackend {
         idempotency_key: &str,
     ) -> Result<cxone::Attempted<SimulateResponse>, cxone::Error> {
         match self {
-            AnyBackend::Local(local) => local.simulate(campaign_id, body, idempotency_key).await,
+            AnyBackend::Local(local) => {
+                tracing::info!(
+                    campaign_id,
+                    answer_rate = body.predictive_dialer_settings.answer_rate,
+                    window_minutes = body.simulation_window_minutes,
+                    buckets = body.historical_data.len(),
+                    "simulating in process with the built-in engine"
+                );
+                let answer = local.simulate(campaign_id, body, idempotency_key).await;
+                match &answer {
+                    Ok(done) => tracing::info!(
+                        status = %done.value.status,
+                        simulated_answer_rate = done.value.predictive_dialer_settings.answer_rate,
+                        "local simulation finished"
+                    ),
+                    Err(e) => tracing::info!(error = %e, "local simulation refused the request"),
+                }
+                answer
+            }
             AnyBackend::Cxone(client) => client.simulate(campaign_id, body, idempotency_key).await,
         }
     }

@@ -24,6 +24,11 @@ pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
                 seed: args.seed,
                 replications: args.replications,
             };
+            tracing::info!(
+                seed = ?args.seed,
+                replications = ?args.replications,
+                "local backend: no credentials, no network (seed and replications: the defaults when unset)"
+            );
             let progress = EngineProgress::new();
             let local = emulator::LocalBackend::new(options).map_err(|e| {
                 Failure::invalid(anyhow!("--{e}"))

@@ -10,12 +10,53 @@ use url::Url;
 use crate::failure::Failure;
 
 /// Loads `.env` from the working directory; variables already set win.
+///
+/// A line that does not parse is named by its number and the variable it sets, never quoted: it may
+/// hold a secret.
 pub fn load_dotenv() -> Result<(), Failure> {
     match dotenvy::from_path(".env") {
         Ok(()) => Ok(()),
         Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Failure::invalid(anyhow!("could not read .env: {e}"))
-            .hint("each line of .env is NAME=value; see .env.example")),
+        Err(e) => {
+            let text = std::fs::read_to_string(".env").unwrap_or_default();
+            Err(Failure::invalid(anyhow!(
+                "could not read .env: {}",
+                describe_dotenv_error(&e, &text)
+            ))
+            .hint(
+                "each line of .env is NAME=value (quote values with spaces or #); see .env.example",
+            ))
+        }
+    }
+}
+
+/// A `.env` error in words that never repeat the line's value.
+fn describe_dotenv_error(error: &dotenvy::Error, text: &str) -> String {
+    match error {
+        dotenvy::Error::LineParse(line, at) => {
+            let number = text
+                .lines()
+                .position(|l| {
+                    l.contains(line.as_str()) || line.contains(l.trim()) && !l.trim().is_empty()
+                })
+                .map_or_else(|| "a line".to_owned(), |i| format!("line {}", i + 1));
+            let name = line
+                .split('=')
+                .next()
+                .map(str::trim)
+                .filter(|n| {
+                    !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                })
+                .map(|n| format!(" (setting {n})"))
+                .unwrap_or_default();
+            format!(
+                "{number}{name} is not valid NAME=value syntax (at character {})",
+                at + 1
+            )
+        }
+        dotenvy::Error::Io(e) => e.to_string(),
+        dotenvy::Error::EnvVar(e) => e.to_string(),
+        _ => "it could not be parsed".to_owned(),
     }
 }
 
@@ -139,6 +180,16 @@ mod tests {
         assert!(!ok("http://acme.my.cxone.com", false));
         assert!(ok("http://acme.my.cxone.com", true));
         assert!(!ok("ftp://127.0.0.1", true));
+    }
+
+    #[test]
+    fn dotenv_errors_name_the_line_not_its_value() {
+        let text = "CXONE_CLIENT_ID=app\nCXONE_CLIENT_SECRET='hunter2-secret\n";
+        let error = dotenvy::Error::LineParse("CXONE_CLIENT_SECRET='hunter2-secret".to_owned(), 20);
+        let shown = describe_dotenv_error(&error, text);
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("line 2"), "{shown}");
+        assert!(shown.contains("CXONE_CLIENT_SECRET"), "{shown}");
     }
 
     #[test]

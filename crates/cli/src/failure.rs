@@ -2,6 +2,49 @@
 
 use std::fmt;
 use std::process::ExitCode;
+use std::sync::OnceLock;
+
+use crate::args::LogFormat;
+
+/// How stderr lines look, set once by `main` from `--log-format`.
+static LOG_FORMAT: OnceLock<LogFormat> = OnceLock::new();
+
+/// Sets the stderr format for [`Failure::report`] and [`notice`].
+pub fn set_log_format(format: LogFormat) {
+    let _ = LOG_FORMAT.set(format);
+}
+
+fn json_logs() -> bool {
+    LOG_FORMAT.get() == Some(&LogFormat::Json)
+}
+
+/// Longest error text printed on stderr or kept in the audit log.
+pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+pub use cli::clip::clip;
+
+/// Prints one line on stderr: as text (`prefix: message`), or with `--log-format json` as a JSON
+/// object shaped like the log lines (`timestamp`, `level`, `fields.message` and the other fields).
+pub fn notice(level: &str, message: &str, fields: &[(&str, &str)]) {
+    if json_logs() {
+        let mut map = serde_json::Map::new();
+        map.insert("message".into(), message.into());
+        for (k, v) in fields {
+            map.insert((*k).into(), (*v).into());
+        }
+        let line = serde_json::json!({
+            "timestamp": jiff::Timestamp::now().to_string(),
+            "level": level,
+            "fields": map,
+        });
+        eprintln!("{line}");
+    } else {
+        eprintln!("{message}");
+        for (k, v) in fields {
+            eprintln!("  {k}: {v}");
+        }
+    }
+}
 
 /// The exit codes of DESIGN §3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +110,28 @@ impl Failure {
         self
     }
 
-    /// Prints the error chain and the hint on stderr, and gives the exit code.
+    /// Prints the error chain and the hint on stderr (as JSON with `--log-format json`), and gives the
+    /// exit code. A message longer than [`MAX_MESSAGE_BYTES`] is cut and says so.
     pub fn report(&self) -> ExitCode {
-        eprintln!("error: {self}");
-        if let Some(hint) = &self.hint {
-            eprintln!("hint: {hint}");
+        let full = self.to_string();
+        let text = clip(&full, MAX_MESSAGE_BYTES);
+        let text = if text.len() < full.len() {
+            format!("{text} [truncated: {} bytes in all]", full.len())
+        } else {
+            full.clone()
+        };
+        if json_logs() {
+            let mut fields = vec![("exit_code", self.kind.code().to_string())];
+            if let Some(hint) = &self.hint {
+                fields.push(("hint", hint.clone()));
+            }
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            notice("ERROR", &text, &fields);
+        } else {
+            eprintln!("error: {text}");
+            if let Some(hint) = &self.hint {
+                eprintln!("hint: {hint}");
+            }
         }
         self.kind.into()
     }

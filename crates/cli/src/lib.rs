@@ -5,6 +5,7 @@
 //! - [`any_backend`]: [`any_backend::AnyBackend`], the engine in process or a CXone-compatible server.
 //! - [`webhook`]: the workforce-planner notification (Standard Webhooks signatures, retries).
 //! - [`audit`]: the JSON Lines audit log, one locked, flushed line per run.
+//! - [`clip`]: text cut to a size on a character boundary.
 //!
 //! The binary (`src/main.rs`) holds the rest: the command line, configuration and the pipeline.
 //!
@@ -19,4 +20,5 @@
 
 pub mod any_backend;
 pub mod audit;
+pub mod clip;
 pub mod webhook;

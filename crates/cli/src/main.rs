@@ -10,6 +10,7 @@
 //!   workforce-planner notification and the JSON Lines audit log.
 //! - `input`, `output`, `failure`: reading files, printing tables and JSON, exit codes and hints.
 //! - `progress`: the progress bar of long engine runs.
+//! - `signals`: SIGINT and SIGTERM.
 
 mod args;
 mod backends;
@@ -20,6 +21,7 @@ mod output;
 mod pipeline;
 mod progress;
 mod serve_cmd;
+mod signals;
 mod simulate_cmd;
 mod validate_cmd;
 
@@ -36,7 +38,11 @@ use crate::failure::Failure;
 fn main() -> ExitCode {
     // `.env` first, so that clap's `env` defaults see it; variables already set win.
     let dotenv = config::load_dotenv();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    failure::set_log_format(cli.log_format);
     // The emulator's request log is its main output on stderr: on by default.
     let quiet_level = if matches!(cli.command, Command::Serve(_)) {
         1
@@ -57,7 +63,7 @@ fn main() -> ExitCode {
                 .report();
         }
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         let done = match &cli.command {
             Command::Run(args) => return pipeline::run(args).await,
             Command::Validate(args) => validate_cmd::run(args),
@@ -68,7 +74,44 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(failure) => failure.report(),
         }
-    })
+    });
+    // A run stopped by a signal may leave an engine thread busy: do not wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
+}
+
+/// A command line clap refused (exit 2), or `--help` / `--version` (exit 0). With `--log-format json`
+/// the error is a JSON line like every other stderr line.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let asked_for_json = {
+        let args: Vec<String> = std::env::args().collect();
+        args.iter().any(|a| a == "--log-format=json")
+            || args
+                .windows(2)
+                .any(|w| w[0] == "--log-format" && w[1] == "json")
+    };
+    let informational = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if asked_for_json && !informational {
+        failure::set_log_format(LogFormat::Json);
+        let text = error.render().to_string();
+        let message = text.trim().trim_start_matches("error: ");
+        failure::notice("ERROR", message, &[("exit_code", "2")]);
+        return ExitCode::from(2);
+    }
+    // clap prints to stdout for help and stderr for errors; a closed stdout is not worth a panic.
+    let _ = error.print();
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+}
+
+/// Whether colours are wanted on stderr: a terminal, and `NO_COLOR` unset or empty (no-color.org).
+fn colour_wanted() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn init_logging(verbose: u8, format: LogFormat) {
@@ -83,7 +126,7 @@ fn init_logging(verbose: u8, format: LogFormat) {
         .with_writer(std::io::stderr)
         .with_target(false);
     match format {
-        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Text => builder.with_ansi(colour_wanted()).init(),
         LogFormat::Json => builder.json().init(),
     }
 }

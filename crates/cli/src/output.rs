@@ -1,5 +1,7 @@
 //! What the commands print: tables for people, JSON for machines (stdout); messages go to stderr.
 
+use std::io::IsTerminal as _;
+
 use anyhow::anyhow;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
@@ -12,17 +14,50 @@ use crate::pipeline::RunResult;
 /// The legal ceiling on abandoned live answers.
 use emulator::simulation::COMPLIANCE_ABANDON_LIMIT as ABANDON_LIMIT;
 
-/// A table in the house look.
+/// Width tables are laid out for when the terminal reports none (or an unusable one).
+pub const FALLBACK_WIDTH: u16 = 100;
+
+/// A table in the house look. A terminal that reports no width, or one too narrow for a table, gets
+/// [`FALLBACK_WIDTH`] instead of columns of one character.
 pub fn table() -> Table {
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
+    // Off a terminal comfy-table does not wrap at all; on one, a width of 0 (or nearly) is a terminal
+    // that reports none.
+    if std::io::stdout().is_terminal() && table.width().is_none_or(|w| w < 40) {
+        table.set_width(FALLBACK_WIDTH);
+    }
     table
 }
 
-/// The failure for a list of violations: every one, with its path, exit 2.
+/// Prints `text` and a newline on stdout. A reader that went away (`cxone-sim … | head`) ends the
+/// process quietly, as other command-line tools do; any other write error is reported once.
+pub fn emit(text: impl std::fmt::Display) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        crate::failure::notice(
+            "ERROR",
+            &format!("error: could not write to stdout: {e}"),
+            &[],
+        );
+        std::process::exit(1);
+    }
+}
+
+/// The failure for a payload's violations: every one, with its path, exit 2.
 pub fn violations_failure(source: &str, violations: &[Violation]) -> Failure {
+    listed_violations(source, violations)
+        .hint("fix the fields listed, then run `cxone-sim validate` to check")
+}
+
+/// Every violation with its path, exit 2, without a hint (the caller names the next step).
+pub fn listed_violations(source: &str, violations: &[Violation]) -> Failure {
     let list: Vec<String> = violations.iter().map(|v| format!("  - {v}")).collect();
     Failure::invalid(anyhow!(
         "{source} has {} problem{}:\n{}",
@@ -30,7 +65,6 @@ pub fn violations_failure(source: &str, violations: &[Violation]) -> Failure {
         if violations.len() == 1 { "" } else { "s" },
         list.join("\n")
     ))
-    .hint("fix the fields listed, then run `cxone-sim validate` to check")
 }
 
 /// The mean of a metric in the engine's `{"name": {"mean": x, "ci95": [lo, hi]}}` shape (or a bare
@@ -113,8 +147,12 @@ pub fn one_decimal(x: f64) -> String {
 pub fn print_run(result: &RunResult, json: bool) {
     if json {
         match serde_json::to_string_pretty(result) {
-            Ok(text) => println!("{text}"),
-            Err(e) => eprintln!("error: could not encode the result as JSON: {e}"),
+            Ok(text) => emit(text),
+            Err(e) => crate::failure::notice(
+                "ERROR",
+                &format!("error: could not encode the result as JSON: {e}"),
+                &[],
+            ),
         }
         return;
     }
@@ -188,7 +226,7 @@ pub fn print_run(result: &RunResult, json: bool) {
         );
     }
     row("run id", result.run_id.clone());
-    println!("{t}");
+    emit(t);
 }
 
 #[cfg(test)]

@@ -104,14 +104,20 @@ impl RunResult {
             abandon_rate: self.abandon_rate(),
             webhook: self.webhook.clone(),
             error: self.error.clone(),
+            truncated: None,
         }
     }
 }
 
 /// Runs the pipeline, appends the audit line, prints the result; the exit code follows DESIGN §3.
 pub async fn run(args: &RunArgs) -> ExitCode {
+    // SIGINT / SIGTERM stop the run, and the audit line below still records it (as FAILED).
+    let signals = crate::signals::Signals::install();
     let mut result = RunResult::new(args.backend);
-    let verdict = pipeline(args, &mut result).await;
+    let verdict = tokio::select! {
+        verdict = pipeline(args, &mut result) => verdict,
+        failure = signals.interrupted() => Err(failure),
+    };
     if let Err(failure) = &verdict {
         result.status = match failure.kind {
             ExitKind::Compliance => RunOutcome::Rejected,
@@ -132,7 +138,7 @@ pub async fn run(args: &RunArgs) -> ExitCode {
             "the run was not recorded: could not append to the audit log {}: {e}",
             args.audit_log.display()
         ))
-        .hint("check that the file's directory is writable, or choose another with --audit-log / CXONE_AUDIT_LOG")
+        .hint("check that the file's directory exists (it is not created for you) and is writable, or choose another with --audit-log / CXONE_AUDIT_LOG")
         .report(),
     }
 }

@@ -7,13 +7,12 @@ use emulator::{EmulatorConfig, RegisteredClient};
 use secrecy::ExposeSecret;
 
 use crate::args::ServeArgs;
-use crate::failure::{Failure, Outcome};
-use crate::input;
+use crate::failure::{Failure, Outcome, notice};
 
 /// Builds the configuration, binds, serves, and shuts down gracefully on a signal.
 pub async fn run(args: &ServeArgs) -> Outcome {
     let config = config_from(args)?;
-    let listener = tokio::net::TcpListener::bind(&args.addr)
+    let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| {
             Failure::runtime(anyhow!("could not listen on {}: {e}", args.addr)).hint(
@@ -27,20 +26,41 @@ pub async fn run(args: &ServeArgs) -> Outcome {
         c.id == emulator::DEV_CLIENT_ID && c.secret.expose_secret() == emulator::DEV_CLIENT_SECRET
     });
     if dev_client {
-        eprintln!(
-            "warning: the development client {} / {} is registered; it is for local use only",
-            emulator::DEV_CLIENT_ID,
-            emulator::DEV_CLIENT_SECRET
+        notice(
+            "WARN",
+            &format!(
+                "warning: the development client {} / {} is registered; it is for local use only",
+                emulator::DEV_CLIENT_ID,
+                emulator::DEV_CLIENT_SECRET
+            ),
+            &[],
         );
     }
-    eprintln!("cxone-sim emulator listening on http://{local}");
-    eprintln!("  token:    POST http://{local}/api/v2/oauth/token");
-    eprintln!("  simulate: POST http://{local}/api/v2/outbound/campaigns/{{campaignId}}/simulate");
-    eprintln!("  point a client at it with CXONE_BASE_URL=http://{local}");
-    emulator::run(listener, config, shutdown_signal())
-        .await
-        .map_err(|e| Failure::runtime(anyhow!("the emulator stopped: {e}")))?;
-    eprintln!("cxone-sim emulator stopped");
+    let url = format!("http://{local}");
+    notice(
+        "INFO",
+        &format!("cxone-sim emulator listening on {url}"),
+        &[
+            ("url", &url),
+            ("token", &format!("POST {url}/api/v2/oauth/token")),
+            (
+                "simulate",
+                &format!("POST {url}/api/v2/outbound/campaigns/{{campaignId}}/simulate"),
+            ),
+            (
+                "client",
+                &format!("point a client at it with CXONE_BASE_URL={url}"),
+            ),
+        ],
+    );
+    emulator::run(
+        listener,
+        config,
+        shutdown_signal(crate::signals::Signals::install()),
+    )
+    .await
+    .map_err(|e| Failure::runtime(anyhow!("the emulator stopped: {e}")))?;
+    notice("INFO", "cxone-sim emulator stopped", &[]);
     Ok(())
 }
 
@@ -65,7 +85,13 @@ fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
         ],
     }];
     if let Some(path) = &args.clients {
-        let text = input::read_text(path)?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::invalid(anyhow!(
+                "could not read the --clients file {}: {e}",
+                path.display()
+            ))
+            .hint("check the path given to --clients (a TOML file of [[client]] tables)")
+        })?;
         let more = emulator::load_clients_toml(&text)
             .map_err(|e| Failure::invalid(anyhow!("{}: {e}", path.display())))?;
         clients.retain(|c| !more.iter().any(|m| m.id == c.id));
@@ -82,26 +108,11 @@ fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
     })
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    eprintln!("shutting down: finishing requests in flight");
+async fn shutdown_signal(signals: crate::signals::Signals) {
+    let name = signals.wait().await;
+    notice(
+        "INFO",
+        "shutting down: finishing requests in flight (a few seconds at most)",
+        &[("signal", name)],
+    );
 }

@@ -57,7 +57,11 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
             .into_iter()
             .map(|v| cxone::Violation::new(v.path, v.message))
             .collect();
-        output::violations_failure(&source, &list)
+        // `validate` checks payloads, not scenarios: the next step is this command again.
+        output::listed_violations(&source, &list).hint(format!(
+            "fix the fields listed, then run `cxone-sim simulate {source}` again (see \
+             examples/ratio_scenario.json for a valid scenario)"
+        ))
     })?;
 
     let shape = format!(
@@ -68,7 +72,7 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
     let value = serde_json::to_value(&report)
         .map_err(|e| Failure::runtime(anyhow!("could not encode the report: {e}")))?;
     if args.json {
-        println!("{value:#}");
+        output::emit(format!("{value:#}"));
     } else {
         print_report(&value, &shape);
     }
@@ -116,12 +120,12 @@ fn print_report(report: &Value, shape: &str) {
             Cell::new(interval),
         ]);
     }
-    println!(
+    output::emit(format!(
         "{shape}, {} replications, seed {}",
         report["replications"].as_u64().unwrap_or(0),
         report["seed"].as_u64().unwrap_or(0)
-    );
-    println!("{t}");
+    ));
+    output::emit(t);
     let Some(buckets) = report["buckets"].as_array().filter(|b| b.len() > 1) else {
         return;
     };
@@ -154,5 +158,5 @@ fn print_report(report: &Value, shape: &str) {
             get("occupancy", percent),
         ]);
     }
-    println!("{t}");
+    output::emit(t);
 }

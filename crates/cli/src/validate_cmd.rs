@@ -18,7 +18,7 @@ pub fn run(args: &ValidateArgs) -> Outcome {
         Err(failure) => {
             if args.json {
                 let v = json!({"valid": false, "violations": [{"path": "", "message": failure.to_string()}]});
-                println!("{v:#}");
+                output::emit(format!("{v:#}"));
             }
             return Err(failure);
         }
@@ -32,12 +32,12 @@ pub fn run(args: &ValidateArgs) -> Outcome {
             .iter()
             .map(|v| json!({"path": v.path, "message": v.message}))
             .collect();
-        println!(
+        output::emit(format!(
             "{:#}",
             json!({"valid": violations.is_empty(), "violations": list})
-        );
+        ));
     } else if violations.is_empty() {
-        println!("{source} is valid");
+        output::emit(format!("{source} is valid"));
     }
     if violations.is_empty() {
         Ok(())

@@ -6,6 +6,8 @@
 mod common;
 #[path = "suite/emulator_e2e.rs"]
 mod emulator_e2e;
+#[path = "suite/hostile.rs"]
+mod hostile;
 #[path = "suite/run_cxone.rs"]
 mod run_cxone;
 #[path = "suite/run_local.rs"]

@@ -169,8 +169,8 @@ impl Error {
             } => match status {
                 400 if is_probability_adjustment(detail) => Some(HINT_ABANDONMENT),
                 400 if names_a_work_limit(detail) => Some(
-                    "the request asks for more work than the server allows; shorten the window or \
-                     lower the replications",
+                    "the request asks for more engine work than the server allows (the limit names \
+                     it): shorten max_simulation_window_minutes or simulate fewer agents",
                 ),
                 400 => Some(
                     "fix the payload: run `cxone-sim validate PAYLOAD` to list every violation",
@@ -381,7 +381,14 @@ mod tests {
              max_window_minutes is 720",
         );
         let hint = work.hint().unwrap();
-        assert!(hint.contains("more work than the server allows"), "{hint}");
+        assert!(
+            hint.contains("more engine work than the server allows"),
+            "{hint}"
+        );
+        assert!(
+            !hint.contains("replications"),
+            "a cxone run cannot set them: {hint}"
+        );
         assert!(!hint.contains("cxone-sim validate"), "{hint}");
         let invalid = with_detail("invalid simulate request (1 problem): answerRate: is 2");
         assert!(invalid.hint().unwrap().contains("cxone-sim validate"));

@@ -191,3 +191,14 @@ pub fn json_answer(path_: &str, status: u16, body: serde_json::Value) -> Mock {
         .and(path(path_))
         .respond_with(ResponseTemplate::new(status).set_body_json(body))
 }
+
+/// Asserts that nothing shown of `errors` (Display, Debug, alternate Debug) holds a secret.
+pub fn assert_clean(shown: &[String]) {
+    for text in shown {
+        assert!(!text.contains(CLIENT_SECRET), "secret in: {text}");
+        for n in 1..=5 {
+            assert!(!text.contains(&token_n(n)), "token in: {text}");
+        }
+        assert!(!text.contains("tok-"), "token-like text in: {text}");
+    }
+}

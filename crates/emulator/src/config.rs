@@ -74,6 +74,19 @@ pub struct EmulatorConfig {
     pub idempotency_ttl: Duration,
     /// Most `Idempotency-Key`s remembered; the oldest is forgotten first. Default: 10 000.
     pub idempotency_capacity: usize,
+    /// Most bytes of stored answers the idempotency store holds; the oldest keys are forgotten first,
+    /// and an answer larger than this is not stored at all. Default: 64 MiB.
+    pub idempotency_max_bytes: usize,
+    /// Longest a connection may take to send a request's headers, and longest an idle keep-alive
+    /// connection is kept open; the connection is closed after it. Default: 10 s.
+    pub header_read_timeout: Duration,
+    /// Longest a request's body may take to arrive once its headers are in; after it, 408. Default: 30 s.
+    pub body_read_timeout: Duration,
+    /// Most connections open at once; a connection beyond it is answered 503 with `Retry-After` and
+    /// closed, so a flood of idle connections cannot exhaust file descriptors. Default: 256.
+    pub max_connections: usize,
+    /// How long a shutdown waits for requests in flight before closing their connections. Default: 5 s.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for EmulatorConfig {
@@ -95,6 +108,11 @@ impl Default for EmulatorConfig {
             fault_delay: Duration::ZERO,
             idempotency_ttl: Duration::from_secs(24 * 3600),
             idempotency_capacity: 10_000,
+            idempotency_max_bytes: 64 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 256,
+            shutdown_grace: Duration::from_secs(5),
         }
     }
 }
@@ -103,9 +121,15 @@ impl Default for EmulatorConfig {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// The text is not TOML of the expected shape.
-    #[error("clients file is not valid: {0}")]
-    Parse(#[from] toml::de::Error),
+    /// The text is not TOML of the expected shape. Only toml's message and the line are kept: its
+    /// `Display` quotes the offending line, which may hold a secret.
+    #[error("clients file is not valid: line {line}: {message}")]
+    Parse {
+        /// The 1-based line of the problem (0 when toml names none).
+        line: usize,
+        /// toml's message, without the quoted source.
+        message: String,
+    },
     /// The file registers no client.
     #[error("clients file registers no client; add a [[client]] table with id, secret and scopes")]
     NoClients,
@@ -141,6 +165,26 @@ struct ClientEntry {
     scopes: Vec<String>,
 }
 
+/// `text` with every double-quoted value replaced by `"…"`: serde quotes the value it refused
+/// (`invalid type: string "…"`), which may be a secret. Field names (in backticks) stay.
+fn without_quoted_values(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut parts = text.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut inside = true;
+    for part in parts {
+        if inside {
+            out.push_str("\"…\"");
+        } else {
+            out.push_str(part);
+        }
+        inside = !inside;
+    }
+    out
+}
+
 /// Reads registered clients from TOML:
 ///
 /// ```toml
@@ -150,7 +194,12 @@ struct ClientEntry {
 /// scopes = ["outbound:campaign:view", "outbound:campaign:edit"]
 /// ```
 pub fn load_clients_toml(text: &str) -> Result<Vec<RegisteredClient>, ConfigError> {
-    let file: ClientsFile = toml::from_str(text)?;
+    let file: ClientsFile = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        line: e.span().map_or(0, |span| {
+            text[..span.start.min(text.len())].matches('\n').count() + 1
+        }),
+        message: without_quoted_values(e.message().trim()),
+    })?;
     if file.client.is_empty() {
         return Err(ConfigError::NoClients);
     }
@@ -212,6 +261,22 @@ mod tests {
         ));
         let typo = load_clients_toml("[[client]]\nid = \"a\"\nsecrett = \"b\"\n").unwrap_err();
         assert!(typo.to_string().contains("secret"), "{typo}");
+        assert!(typo.to_string().contains("line 3"), "{typo}");
+    }
+
+    #[test]
+    fn parse_errors_never_quote_the_secret() {
+        for text in [
+            "[[client]]\nid = \"a\"\nsecret = \"hunter2-secret\n",
+            "[[client]]\nid = \"a\"\nsecret = hunter2-secret\n",
+            "[[client]]\nid = \"a\"\nsecret = \"hunter2-secret\"\nsecret = \"hunter2-secret\"\n",
+            "[[client]]\nid = \"a\"\nsecret = \"hunter2-secret\"\nscopes = \"hunter2-secret\"\n",
+            "[[client]]\nid = \"a\"\nsecrett = \"hunter2-secret\"\n",
+        ] {
+            let err = load_clients_toml(text).unwrap_err().to_string();
+            assert!(!err.contains("hunter2"), "{err}");
+            assert!(err.contains("line "), "{err}");
+        }
     }
 
     #[test]

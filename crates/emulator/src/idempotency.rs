@@ -1,8 +1,9 @@
 //! `Idempotency-Key` replay: the same key with the same body gets the stored answer without simulating
 //! again; the same key with another body is refused.
 //!
-//! Keys are scoped to the client that sent them, remembered for a while (24 h by default) in a bounded
-//! store that forgets the oldest first. A request still running holds its key: a retry with the same key
+//! Keys are scoped to the client that sent them, remembered for a while (24 h by default) in a store
+//! bounded in keys and in bytes of stored answers (one day-long answer is megabytes) that forgets the
+//! oldest first. A request still running holds its key: a retry with the same key
 //! waits for that answer instead of simulating twice.
 
 use std::collections::{HashMap, VecDeque};
@@ -46,12 +47,15 @@ impl std::fmt::Debug for Slot {
 struct Entry {
     slot: Slot,
     created_at: Instant,
+    /// Bytes of the stored answer, once [`IdempotencyStore::stored`] has counted it.
+    bytes: usize,
 }
 
 /// The bounded, expiring key store.
 pub struct IdempotencyStore {
     ttl: Duration,
     capacity: usize,
+    max_bytes: usize,
     inner: Mutex<Entries>,
 }
 
@@ -60,6 +64,20 @@ struct Entries {
     by_key: HashMap<(String, String), Entry>,
     /// Keys in arrival order, for expiry and eviction of the oldest.
     order: VecDeque<(String, String)>,
+    /// Bytes of all stored answers counted so far.
+    bytes: usize,
+}
+
+impl Entries {
+    /// Forgets the oldest key (whatever its state: a request still running keeps its own handle on
+    /// the slot and answers normally).
+    fn evict_oldest(&mut self) {
+        if let Some(front) = self.order.pop_front()
+            && let Some(entry) = self.by_key.remove(&front)
+        {
+            self.bytes -= entry.bytes;
+        }
+    }
 }
 
 /// The fingerprint of a request: campaign and body bytes.
@@ -82,12 +100,39 @@ pub fn check_key(key: &str) -> Result<(), ApiFailure> {
 }
 
 impl IdempotencyStore {
-    /// A store remembering at most `capacity` keys for `ttl` each.
-    pub fn new(ttl: Duration, capacity: usize) -> Self {
+    /// A store remembering at most `capacity` keys for `ttl` each, holding at most `max_bytes` of
+    /// answers.
+    pub fn new(ttl: Duration, capacity: usize, max_bytes: usize) -> Self {
         Self {
             ttl,
             capacity: capacity.max(1),
+            max_bytes,
             inner: Mutex::new(Entries::default()),
+        }
+    }
+
+    /// Counts the answer now stored in `client`'s `key` slot, then forgets the oldest keys until the
+    /// answers fit in the byte budget. An answer larger than the whole budget is not kept: its key is
+    /// forgotten, so a retry simulates again (and gets the same answer: the seed derives from the
+    /// request).
+    pub fn stored(&self, client: &str, key: &str, bytes: usize) {
+        let mut entries = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let id = (client.to_owned(), key.to_owned());
+        let Some(entry) = entries.by_key.get_mut(&id) else {
+            return;
+        };
+        if entry.bytes != 0 {
+            return;
+        }
+        if bytes > self.max_bytes {
+            entries.by_key.remove(&id);
+            entries.order.retain(|k| *k != id);
+            return;
+        }
+        entry.bytes = bytes;
+        entries.bytes += bytes;
+        while entries.bytes > self.max_bytes {
+            entries.evict_oldest();
         }
     }
 
@@ -110,9 +155,7 @@ impl IdempotencyStore {
             if !expired && entries.order.len() < self.capacity {
                 break;
             }
-            if let Some(front) = entries.order.pop_front() {
-                entries.by_key.remove(&front);
-            }
+            entries.evict_oldest();
         }
         let id = (client.to_owned(), key.to_owned());
         if let Some(entry) = entries.by_key.get(&id) {
@@ -134,6 +177,7 @@ impl IdempotencyStore {
             Entry {
                 slot: slot.clone(),
                 created_at: now,
+                bytes: 0,
             },
         );
         entries.order.push_back(id);
@@ -149,6 +193,12 @@ impl IdempotencyStore {
             .by_key
             .len()
     }
+
+    /// Bytes of answers held now.
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
 }
 
 #[cfg(test)]
@@ -157,7 +207,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn same_key_same_body_shares_a_slot_other_body_is_422() {
-        let store = IdempotencyStore::new(Duration::from_secs(60), 10);
+        let store = IdempotencyStore::new(Duration::from_secs(60), 10, 1 << 20);
         let a = fingerprint("c", b"{}");
         let first = store.claim("client", "k", a).unwrap();
         first
@@ -183,7 +233,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn keys_expire_and_the_oldest_is_evicted() {
-        let store = IdempotencyStore::new(Duration::from_secs(60), 2);
+        let store = IdempotencyStore::new(Duration::from_secs(60), 2, 1 << 20);
         store.claim("c", "1", [1; 32]).unwrap();
         store.claim("c", "2", [2; 32]).unwrap();
         store.claim("c", "3", [3; 32]).unwrap();
@@ -192,6 +242,32 @@ mod tests {
         tokio::time::advance(Duration::from_secs(61)).await;
         assert!(store.claim("c", "3", [9; 32]).is_ok(), "key 3 expired");
         assert_eq!(store.len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn answers_are_bounded_in_bytes_not_only_in_keys() {
+        let store = IdempotencyStore::new(Duration::from_secs(60), 100, 1000);
+        for k in 0..5u8 {
+            store.claim("c", &k.to_string(), [k; 32]).unwrap();
+            store.stored("c", &k.to_string(), 400);
+        }
+        // 5 × 400 bytes do not fit in 1000: only the two newest answers are kept.
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.bytes(), 800);
+        assert!(store.claim("c", "0", [9; 32]).is_ok(), "key 0 was evicted");
+        assert!(store.claim("c", "4", [9; 32]).is_err(), "key 4 is kept");
+        // An answer over the whole budget is not kept at all, and evicts nothing.
+        store.claim("c", "big", [7; 32]).unwrap();
+        store.stored("c", "big", 1001);
+        assert!(
+            store.claim("c", "big", [8; 32]).is_ok(),
+            "the big answer was not kept"
+        );
+        assert!(
+            store.claim("c", "4", [9; 32]).is_err(),
+            "key 4 is still kept"
+        );
+        assert!(store.bytes() <= 1000);
     }
 
     #[test]

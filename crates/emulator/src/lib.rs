@@ -19,6 +19,8 @@
 //!   faults.
 //! - `simulate_endpoint`: `POST /api/v2/outbound/campaigns/{campaignId}/simulate`; `json_path` names
 //!   the field of a malformed body.
+//! - `framing`: `Content-Length`, `Transfer-Encoding` and `Content-Encoding` checked before any
+//!   handler.
 //! - `operations`, [`openapi`]: `/healthz`, `/openapi.json`, JSON 404/405.
 //! - [`server`]: [`app`] (the router) and [`run`] (serve until shutdown).
 //!
@@ -64,6 +66,7 @@
 pub mod config;
 pub mod failure;
 mod faults;
+mod framing;
 mod idempotency;
 mod json_path;
 pub mod limits;

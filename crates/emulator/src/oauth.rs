@@ -86,7 +86,8 @@ impl IntoResponse for OAuthError {
     responses(
         (status = 200, description = "A bearer token", body = TokenResponse),
         (status = 400, description = "invalid_request, unsupported_grant_type or invalid_scope", body = OAuthErrorBody),
-        (status = 401, description = "invalid_client: unknown client or wrong secret", body = OAuthErrorBody),
+        (status = 401, description = "invalid_client: unknown client or wrong secret", body = OAuthErrorBody,
+            headers(("WWW-Authenticate" = String, description = "The Basic challenge"))),
     )
 )]
 pub(crate) async fn token(
@@ -108,6 +109,13 @@ fn issue(
     headers: &HeaderMap,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Result<Response, OAuthError> {
+    if let Some(value) = headers.get(header::CONTENT_TYPE)
+        && !crate::framing::media_type_is(value, "application/x-www-form-urlencoded")
+    {
+        return Err(OAuthError::invalid_request(
+            "the body must be form-encoded (Content-Type: application/x-www-form-urlencoded)",
+        ));
+    }
     let Form(form) = form.map_err(|rejection| {
         OAuthError::invalid_request(format!(
             "the body must be form-encoded (Content-Type: application/x-www-form-urlencoded): {rejection}"

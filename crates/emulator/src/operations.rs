@@ -5,10 +5,9 @@ use axum::extract::Request;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use utoipa::{OpenApi as _, ToSchema};
+use utoipa::ToSchema;
 
 use crate::failure::ApiFailure;
-use crate::openapi::ApiDoc;
 
 /// The health answer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -26,7 +25,7 @@ pub(crate) async fn healthz() -> Json<Health> {
 
 /// The OpenAPI document.
 pub(crate) async fn openapi_json() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+    Json(crate::openapi::document()).into_response()
 }
 
 /// A path served, with a method it does not serve.

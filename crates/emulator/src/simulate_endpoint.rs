@@ -1,9 +1,12 @@
 //! `POST /api/v2/outbound/campaigns/{campaignId}/simulate`: bearer and scope checks, the rate limit,
 //! injected faults, `Idempotency-Key` replay, then the shared core on a blocking thread.
+//!
+//! The body is read only once the request is authorised (so unauthenticated clients cannot make the
+//! server buffer megabytes), within the body limit and the body-read timeout.
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest as _, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cxone::simulate::{ErrorBody, SimulateRequest, SimulateResponse};
@@ -38,21 +41,26 @@ pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
         (status = 401, description = "Missing, unknown or expired bearer token", body = ErrorBody),
         (status = 403, description = "The token lacks outbound:campaign:edit", body = ErrorBody),
         (status = 404, description = "Unknown campaign", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 405, description = "Method not allowed on this path", body = ErrorBody),
+        (status = 408, description = "The body did not arrive within the body-read timeout, or the request took longer than the request timeout", body = ErrorBody),
+        (status = 413, description = "Body (or its declared Content-Length) over the body limit", body = ErrorBody),
+        (status = 415, description = "Content-Type is not application/json, or a Content-Encoding was sent", body = ErrorBody),
         (status = 422, description = "Idempotency-Key reused with another body", body = ErrorBody),
-        (status = 429, description = "Rate limit; see Retry-After", body = ErrorBody),
+        (status = 429, description = "Rate limit", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
         (status = 500, description = "Internal error", body = ErrorBody),
-        (status = 503, description = "Busy; see Retry-After", body = ErrorBody),
+        (status = 501, description = "A Transfer-Encoding other than chunked", body = ErrorBody),
+        (status = 503, description = "Busy, or an injected fault", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before retrying"))),
     ),
     security(("bearer" = []))
 )]
 pub(crate) async fn simulate(
     State(state): State<AppState>,
     campaign_id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Response {
-    match handle(&state, campaign_id, &headers, body).await {
+    match handle(&state, campaign_id, request).await {
         Ok(response) => response,
         Err(failure) => {
             if failure.status >= 500 {
@@ -77,9 +85,9 @@ pub(crate) async fn simulate(
 async fn handle(
     state: &AppState,
     campaign_id: Result<Path<String>, PathRejection>,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, ApiFailure> {
+    let headers = &request.headers().clone();
     let grant = authorize(state, headers)?;
     if !grant.scopes.iter().any(|s| s == SCOPE_EDIT) {
         return Err(ApiFailure::new(
@@ -116,17 +124,9 @@ async fn handle(
         Fault::Delay(delay) => tokio::time::sleep(delay).await,
     }
 
-    let body = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiFailure::new(
-            413,
-            format!(
-                "the request body is larger than {} bytes",
-                state.config().max_body_bytes
-            ),
-        ),
-        status => ApiFailure::new(status.as_u16(), rejection.body_text()),
-    })?;
-    let request: SimulateRequest = parse_body(headers, &body)?;
+    check_content_type(headers)?;
+    let body = read_body(state, request).await?;
+    let request: SimulateRequest = parse_body(&body)?;
 
     let key = match headers.get(IDEMPOTENCY_KEY) {
         None => None,
@@ -155,6 +155,11 @@ async fn handle(
         })
         .await?
         .clone();
+    if ran_here {
+        state
+            .idempotency()
+            .stored(&grant.client_id, &key, stored.body.len());
+    }
     Ok(respond(stored, !ran_here))
 }
 
@@ -186,26 +191,92 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<Grant, ApiFailure>
         })
 }
 
-/// Parses the JSON body, answering 400 with the field path and serde's message (with its position).
-fn parse_body(headers: &HeaderMap, body: &[u8]) -> Result<SimulateRequest, ApiFailure> {
-    if let Some(content_type) = headers.get(header::CONTENT_TYPE)
-        && !content_type.to_str().is_ok_and(|t| {
-            t.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        })
-    {
-        return Err(ApiFailure::new(
-            415,
-            "the body must be JSON (Content-Type: application/json)",
-        ));
+/// 415 unless the `Content-Type` (when sent) is exactly `application/json`, parameters aside.
+fn check_content_type(headers: &HeaderMap) -> Result<(), ApiFailure> {
+    match headers.get(header::CONTENT_TYPE) {
+        Some(value) if !crate::framing::media_type_is(value, "application/json") => {
+            Err(ApiFailure::new(
+                415,
+                "the body must be JSON (Content-Type: application/json)",
+            ))
+        }
+        _ => Ok(()),
     }
-    serde_json::from_slice(body).map_err(|e| {
-        let at = json_path::path_at(body, e.line(), e.column())
-            .map(|path| format!("{path}: "))
-            .unwrap_or_default();
-        ApiFailure::bad_request(format!("malformed JSON body: {at}{e}"))
+}
+
+/// Reads the body within the body limit (413) and the body-read timeout (408).
+async fn read_body(state: &AppState, request: Request) -> Result<Bytes, ApiFailure> {
+    let limit = state.config().max_body_bytes;
+    let timeout = state.config().body_read_timeout;
+    let read = tokio::time::timeout(timeout, Bytes::from_request(request, &())).await;
+    let Ok(read) = read else {
+        return Err(ApiFailure::new(
+            408,
+            format!(
+                "the request body did not arrive within {} s",
+                timeout.as_secs()
+            ),
+        ));
+    };
+    read.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiFailure::new(
+            413,
+            format!("the request body is larger than {limit} bytes"),
+        ),
+        status => ApiFailure::new(status.as_u16(), rejection.body_text()),
     })
+}
+
+/// Parses the JSON body, answering 400 with the field path and serde's message (with its position).
+///
+/// A whole number written with a fraction (`50.0`) is an integer to JSON Schema, and so to the
+/// OpenAPI document: it is accepted where a count is expected.
+fn parse_body(body: &[u8]) -> Result<SimulateRequest, ApiFailure> {
+    let first = match serde_json::from_slice::<SimulateRequest>(body) {
+        Ok(request) => return Ok(request),
+        Err(e) => e,
+    };
+    // Well-formed JSON with `50.0` for a count: read it again with whole floats as integers, and if
+    // it still fails, report that failure (the first may only have been about such a float).
+    let (error, text) = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => {
+            let text = serde_json::to_vec(&whole_floats_as_integers(value)).unwrap_or_default();
+            match serde_json::from_slice::<SimulateRequest>(&text) {
+                Ok(request) => return Ok(request),
+                Err(e) => (e, text),
+            }
+        }
+        Err(_) => (first, body.to_vec()),
+    };
+    let at = json_path::path_at(&text, error.line(), error.column())
+        .map(|path| format!("{path}: "))
+        .unwrap_or_default();
+    Err(ApiFailure::bad_request(format!(
+        "malformed JSON body: {at}{error}"
+    )))
+}
+
+/// `value` with every number that is whole and written as a float (`50.0`) made an integer.
+fn whole_floats_as_integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_u64() && !n.is_i64() => match n.as_f64() {
+            // 2^53: beyond it a float no longer holds every whole number exactly.
+            Some(x) if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 => {
+                Value::from(x as i64)
+            }
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(whole_floats_as_integers).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, whole_floats_as_integers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Runs the core on a blocking thread within a simulation slot and the simulation timeout.

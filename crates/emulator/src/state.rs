@@ -41,7 +41,11 @@ impl AppState {
         let shared = Shared {
             tokens: TokenStore::default(),
             rate_limiter: RateLimiter::new(config.rate_limit_per_second),
-            idempotency: IdempotencyStore::new(config.idempotency_ttl, config.idempotency_capacity),
+            idempotency: IdempotencyStore::new(
+                config.idempotency_ttl,
+                config.idempotency_capacity,
+                config.idempotency_max_bytes,
+            ),
             faults: FaultInjector::new(config.fault_rate, config.fault_seed, config.fault_delay),
             simulation_slots: Arc::new(Semaphore::new(config.max_concurrent_simulations.max(1))),
             simulations: AtomicU64::new(0),
