@@ -226,7 +226,7 @@ class HistoricalCallMatrix:
     ...                      avg_talk_time_seconds=145)
     """
 
-    __slots__ = ("time_bucket", "calls_attempted", "calls_answered", "avg_talk_time_seconds")
+    __slots__ = tuple(f[0] for f in _BUCKET_FIELDS)
 
     time_bucket: str
     calls_attempted: int
@@ -333,16 +333,7 @@ class PredictiveSimulationPayload:
     Raises :class:`cxone_sim.ValidationError` listing every violation at once.
     """
 
-    __slots__ = (
-        "campaign_id",
-        "answer_rate",
-        "agent_efficiency",
-        "max_simulation_window_minutes",
-        "historical_matrix",
-        "compliance_threshold_variance",
-        "agents",
-        "dialer_type",
-    )
+    __slots__ = tuple(f[0] for f in _PAYLOAD_FIELDS)
 
     campaign_id: str
     answer_rate: float
