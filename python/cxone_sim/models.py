@@ -133,7 +133,7 @@ def _as_dialer_type(loc: Loc, value: Any, errors: List[Error]) -> Optional[str]:
 # value while the Rust rules run on the rest, so their verdict on other fields still counts; its own
 # verdicts are dropped (the field already has its error).
 Check = Callable[[Loc, Any, List[Error]], Any]
-Field = Tuple[str, Check, bool, Any]
+Field = Tuple[str, Optional[Check], bool, Any]
 
 _BUCKET_FIELDS: Tuple[Field, ...] = (
     ("time_bucket", _as_str, True, "00:00-00:01"),

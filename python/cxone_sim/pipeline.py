@@ -15,7 +15,7 @@ import logging
 import os
 import time
 import uuid
-from typing import Any, Dict, Iterable, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
 from . import _native
 from ._errors import ComplianceError, CXoneError, ValidationError
@@ -34,7 +34,7 @@ logger = logging.getLogger("cxone_sim")
 Bucket = Union[HistoricalCallMatrix, Mapping[str, Any]]
 
 
-def _bucket_dicts(historical_matrix: Iterable[Bucket]) -> list:
+def _bucket_dicts(historical_matrix: Iterable[Bucket]) -> List[Dict[str, Any]]:
     return [
         b.model_dump() if isinstance(b, HistoricalCallMatrix) else HistoricalCallMatrix(**b).model_dump()
         for b in historical_matrix
