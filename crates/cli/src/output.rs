@@ -109,6 +109,15 @@ pub fn seconds(x: f64) -> String {
 /// How a metric is shown: its label, its name in the engine's metrics, and its format.
 pub type MetricColumn = (&'static str, &'static str, fn(f64) -> String);
 
+/// How a metric's row is labelled: the abandon rate held against the limit names the limit.
+pub fn metric_label(label: &str, name: &str) -> String {
+    if name == "compliance_abandon_rate" {
+        format!("{label} (limit {} %)", ABANDON_LIMIT * 100.0)
+    } else {
+        label.to_owned()
+    }
+}
+
 /// The engine's metrics in the order people read them.
 pub const METRICS: [MetricColumn; 12] = [
     ("dial attempts", "dials", count),
@@ -117,11 +126,7 @@ pub const METRICS: [MetricColumn; 12] = [
     ("connected to an agent", "connected", count),
     ("abandoned", "abandoned", count),
     ("late (connected after 2 s)", "late", count),
-    (
-        "abandon rate (limit 3 %)",
-        "compliance_abandon_rate",
-        percent,
-    ),
+    ("abandon rate", "compliance_abandon_rate", percent),
     ("agent occupancy", "occupancy", percent),
     (
         "connects per agent hour",
@@ -192,7 +197,7 @@ pub fn print_run(result: &RunResult, json: bool) {
         }
         for (label, name, format) in METRICS {
             if let Some(text) = with_ci(m, name, format) {
-                row(label, text);
+                row(&metric_label(label, name), text);
             }
         }
         row("predicted accuracy", percent(response.predicted_accuracy));

@@ -52,7 +52,7 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
     if let Some(replications) = args.replications {
         scenario.replications = replications;
     }
-    scenario.validate().map_err(|violations| {
+    let scenario = scenario.validate().map_err(|violations| {
         let list: Vec<cxone::Violation> = violations
             .into_iter()
             .map(|v| cxone::Violation::new(v.path, v.message))
@@ -80,6 +80,7 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
 }
 
 fn scenario_from_payload(text: &str, args: &SimulateArgs) -> Result<Scenario, Failure> {
+    // The scenario is validated again once `--seed` and `--replications` apply.
     let mut payload: Payload = input::parse_json(text, "payload", &args.file)?;
     // As in `run`: the campaign id takes part in the seed, so both commands see the same numbers.
     if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
@@ -90,14 +91,21 @@ fn scenario_from_payload(text: &str, args: &SimulateArgs) -> Result<Scenario, Fa
     })?;
     let request = SimulateRequest::from_payload(&payload);
     emulator::scenario_for_request(&request, &payload.campaign_id)
+        .map(dialer::ValidScenario::into_scenario)
         .map_err(|failure| Failure::invalid(anyhow!("{}", failure.detail)))
 }
 
 /// Runs the engine off the async runtime, with a progress bar for long runs.
-async fn run_with_progress(scenario: Scenario) -> Result<dialer::Report, Failure> {
+async fn run_with_progress(scenario: dialer::ValidScenario) -> Result<dialer::Report, Failure> {
     let progress = EngineProgress::new();
     tokio::task::spawn_blocking(move || {
-        dialer::simulate_with_progress(&scenario, &|done, total| progress.update(done, total))
+        let update = |done, total| progress.update(done, total);
+        dialer::simulate(
+            &scenario,
+            dialer::Options {
+                progress: Some(&update),
+            },
+        )
     })
     .await
     .map_err(|e| Failure::runtime(anyhow!("the simulation stopped unexpectedly: {e}")))
@@ -115,7 +123,7 @@ fn print_report(report: &Value, shape: &str) {
             .map(|(lo, hi)| format!("{} – {}", format(lo), format(hi)))
             .unwrap_or_default();
         t.add_row(vec![
-            Cell::new(label),
+            Cell::new(output::metric_label(label, name)),
             Cell::new(format(mean)),
             Cell::new(interval),
         ]);

@@ -212,8 +212,9 @@ impl Error {
     }
 }
 
-/// The hint when abandonment stays over the limit.
-const HINT_ABANDONMENT: &str = "abandonment stays over the 3 % limit at this answer rate: lower \
+/// The hint when abandonment stays over the limit. It names no figure: the limit is the compliance
+/// regime's, which the server states in its detail (this crate does not know which regime it uses).
+const HINT_ABANDONMENT: &str = "abandonment stays over the compliance limit at this answer rate: lower \
                                 answer_rate in the payload, add agents, or allow more adjustments \
                                 (--max-adjustments)";
 

@@ -16,18 +16,24 @@ fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.sample_size(20);
     for threads in [1, 2] {
-        let scenario = reference(100, 240.0, 4);
+        let Ok(scenario) = reference(100, 240.0, 4).validate() else {
+            return;
+        };
         let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
             return;
         };
         // The run is deterministic, so its dial count is known before timing it.
-        let report = pool.install(|| dialer::simulate(&scenario));
+        let report = pool.install(|| dialer::simulate(&scenario, dialer::Options::default()));
         let dials = report.metrics.dials.mean * f64::from(report.replications);
         group.throughput(Throughput::Elements(dials as u64));
         group.bench_function(
             format!("reference_100_agents_4h_x4_{threads}_threads"),
             |b| {
-                b.iter(|| pool.install(|| dialer::simulate(black_box(&scenario))));
+                b.iter(|| {
+                    pool.install(|| {
+                        dialer::simulate(black_box(&scenario), dialer::Options::default())
+                    })
+                });
             },
         );
     }

@@ -39,12 +39,15 @@ fn main() -> ExitCode {
         }
     }
     let scenario = reference(agents, window, replications);
-    if let Err(violations) = scenario.validate() {
-        for v in violations {
-            eprintln!("{v}");
+    let scenario = match scenario.validate() {
+        Ok(valid) => valid,
+        Err(violations) => {
+            for v in violations {
+                eprintln!("{v}");
+            }
+            return ExitCode::from(2);
         }
-        return ExitCode::from(2);
-    }
+    };
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool,
         Err(e) => {
@@ -53,7 +56,7 @@ fn main() -> ExitCode {
         }
     };
     let started = Instant::now();
-    let report = pool.install(|| dialer::simulate(&scenario));
+    let report = pool.install(|| dialer::simulate(&scenario, dialer::Options::default()));
     let seconds = started.elapsed().as_secs_f64();
     let dials = (report.metrics.dials.mean * f64::from(report.replications)).round();
     println!(

@@ -59,11 +59,6 @@ impl AgentPool {
         self.state.len() as u32
     }
 
-    /// Whether the pool has no agents.
-    pub fn is_empty(&self) -> bool {
-        self.state.is_empty()
-    }
-
     /// What `agent` is doing.
     pub fn state(&self, agent: u32) -> AgentState {
         self.state[agent as usize]

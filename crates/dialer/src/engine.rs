@@ -15,8 +15,8 @@ use rand_distr::Exp1;
 use crate::agents::{AgentPool, AgentState};
 use crate::event::{Event, EventQueue, NOT_COUNTED};
 use crate::model::Model;
-use crate::pacing::{Pacing, Snapshot};
-use crate::scenario::DialerMode;
+use crate::outcome::{DialOutcome, LiveOutcome};
+use crate::pacing::{Pacing, PacingStrategy, Snapshot};
 use crate::tally::Tally;
 
 /// A live answer waiting for an agent.
@@ -142,14 +142,8 @@ impl<'m> Replication<'m> {
                 }
             }
         }
-        if let DialerMode::Poisson { dials_per_minute } = self.model.dialer
-            && dials_per_minute > 0.0
-        {
-            let gap = self.exp(60.0 / dials_per_minute);
-            self.queue.push(gap, Event::PoissonDial);
-        }
-        if self.pacing.samples() {
-            self.queue.push(1.0, Event::AdaptiveSample);
+        if let Some(at) = self.pacing.first_wake(&mut self.rng) {
+            self.queue.push(at, Event::Wake);
         }
         if self.model.pacing_interval > 0.0 {
             self.queue.push(0.0, Event::PacingTick);
@@ -206,7 +200,7 @@ impl<'m> Replication<'m> {
 
     fn handle(&mut self, event: Event) {
         match event {
-            Event::DialEnd { live, cohort } => self.dial_end(live, cohort),
+            Event::DialEnd { outcome, cohort } => self.dial_end(outcome, cohort),
             Event::Patience { ticket } => self.patience_ends(ticket),
             Event::TalkEnd { agent } => {
                 let wrap = self.model.wrap.sample(&mut self.rng);
@@ -228,22 +222,14 @@ impl<'m> Replication<'m> {
                     self.queue.push(next, Event::PacingTick);
                 }
             }
-            Event::PoissonDial => {
+            Event::Wake => {
                 if self.now < self.model.window {
-                    if self.lines_in_use() < self.model.max_lines {
-                        self.dial();
+                    let (snapshot, pacing) = self.snapshot_and_pacing();
+                    let wanted = pacing.on_wake(&snapshot);
+                    self.start_lines(wanted);
+                    if let Some(at) = self.pacing.next_wake(self.now, &mut self.rng) {
+                        self.queue.push(at, Event::Wake);
                     }
-                    if let DialerMode::Poisson { dials_per_minute } = self.model.dialer {
-                        let gap = self.exp(60.0 / dials_per_minute);
-                        self.queue.push(self.now + gap, Event::PoissonDial);
-                    }
-                }
-            }
-            Event::AdaptiveSample => {
-                let (snapshot, pacing) = self.snapshot_and_pacing();
-                pacing.sample(&snapshot);
-                if self.now + 1.0 < self.model.window {
-                    self.queue.push(self.now + 1.0, Event::AdaptiveSample);
                 }
             }
         }
@@ -268,10 +254,15 @@ impl<'m> Replication<'m> {
         if self.now >= self.model.window {
             return;
         }
-        let max_lines = self.model.max_lines;
         let (snapshot, pacing) = self.snapshot_and_pacing();
         let wanted = pacing.lines_to_start(&snapshot);
-        let room = max_lines.saturating_sub(snapshot.lines_in_use());
+        self.start_lines(wanted);
+    }
+
+    /// Starts `wanted` lines now, within `max_lines`.
+    #[inline]
+    fn start_lines(&mut self, wanted: u32) {
+        let room = self.model.max_lines.saturating_sub(self.lines_in_use());
         for _ in 0..wanted.min(room) {
             self.dial();
         }
@@ -281,8 +272,12 @@ impl<'m> Replication<'m> {
     #[inline]
     fn dial(&mut self) {
         let segment = &self.model.schedule.segments()[self.segment];
-        let live = self.rng.random::<f64>() < segment.live_probability;
-        let ring = if live {
+        let outcome = if self.rng.random::<f64>() < segment.live_probability {
+            DialOutcome::Live
+        } else {
+            DialOutcome::Other
+        };
+        let ring = if outcome.is_live() {
             self.model.live_ring.sample(&mut self.rng)
         } else {
             self.model.other_ring.sample(&mut self.rng)
@@ -295,7 +290,7 @@ impl<'m> Replication<'m> {
         };
         self.dialling += 1;
         self.queue
-            .push(self.now + ring, Event::DialEnd { live, cohort });
+            .push(self.now + ring, Event::DialEnd { outcome, cohort });
     }
 
     #[inline]
@@ -303,10 +298,10 @@ impl<'m> Replication<'m> {
         self.tallies.get_mut(cohort as usize)
     }
 
-    fn dial_end(&mut self, live: bool, cohort: u32) {
+    fn dial_end(&mut self, outcome: DialOutcome, cohort: u32) {
         self.dialling -= 1;
-        self.pacing.on_dial_outcome(live);
-        if !live {
+        self.pacing.on_dial_end(outcome);
+        if !outcome.is_live() {
             if let Some(tally) = self.tally(cohort) {
                 tally.not_answered += 1;
             }
@@ -371,7 +366,7 @@ impl<'m> Replication<'m> {
         if let Some(tally) = self.tally(cohort) {
             tally.abandoned += 1;
         }
-        self.pacing.on_live_outcome(true, true);
+        self.pacing.on_live_outcome(LiveOutcome::Abandoned);
     }
 
     fn connect(&mut self, agent: u32, answered_at: f64, cohort: u32) {
@@ -385,7 +380,11 @@ impl<'m> Replication<'m> {
                 tally.late += 1;
             }
         }
-        self.pacing.on_live_outcome(late, false);
+        self.pacing.on_live_outcome(if late {
+            LiveOutcome::ConnectedLate
+        } else {
+            LiveOutcome::Connected
+        });
         self.agents.start_talking(agent, self.now);
         let talk = self.model.schedule.segments()[self.segment]
             .talk_sampler

@@ -57,6 +57,7 @@ impl Accumulator {
         self.count
     }
 
+    #[cfg(test)]
     /// The mean and its 95 % confidence interval (undefined with fewer than two values).
     pub fn estimate(&self) -> Estimate {
         self.estimate_with(t_critical_95(self.count.max(2) - 1))

@@ -1,13 +1,15 @@
 //! Events and the queue that orders them by (time, sequence), so that events at equal times are
 //! handled in the order they were scheduled, the same way on every run.
 
+use crate::outcome::DialOutcome;
+
 /// What happens at an event's time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     /// A dial attempt stops ringing: a live person answers, or the attempt ends with no one.
     DialEnd {
-        /// Whether a live person answers.
-        live: bool,
+        /// What the attempt reached.
+        outcome: DialOutcome,
         /// The report bucket the attempt counts in, or [`NOT_COUNTED`] during warm-up.
         cohort: u32,
     },
@@ -38,10 +40,9 @@ pub enum Event {
     },
     /// The pacing strategy runs (when it runs on an interval).
     PacingTick,
-    /// The next open-loop (Poisson) dial attempt.
-    PoissonDial,
-    /// The adaptive strategy samples its state (every second).
-    AdaptiveSample,
+    /// The pacing strategy's own clock: the time it asked to be woken at
+    /// ([`crate::pacing::PacingStrategy::next_wake`]).
+    Wake,
 }
 
 /// Cohort of an attempt started during warm-up: its outcome is not counted.
@@ -97,6 +98,7 @@ impl EventQueue {
         self.peak
     }
 
+    #[cfg(test)]
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
@@ -187,11 +189,6 @@ impl EventQueue {
         }
         self.heap[hole] = last;
         Some((top.time(), top.event))
-    }
-
-    /// The time of the earliest event.
-    pub fn peek_time(&self) -> Option<f64> {
-        self.heap.first().map(Entry::time)
     }
 }
 

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::distribution::Distribution;
 use crate::replicate::Report;
 use crate::scenario::{Bucket, DialerMode, RingTimes, Scenario};
-use crate::validation::Violation;
+use crate::validation::{ValidScenario, Violation};
 
 /// Mean ring time of a live answer, in seconds.
 pub const LIVE_RING_MEAN_SECONDS: f64 = 8.0;
@@ -179,7 +179,7 @@ fn check_plan(plan: &CampaignPlan) -> Vec<Violation> {
 
 /// Builds the engine scenario for a plan (DESIGN §5.5); every violation, of the plan or of the
 /// scenario it gives, is reported at once.
-pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<Scenario, Vec<Violation>> {
+pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<ValidScenario, Vec<Violation>> {
     let found = check_plan(plan);
     if !found.is_empty() {
         return Err(found);
@@ -249,8 +249,7 @@ pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<Scenario, Vec<Violation>>
         seed: plan.seed,
         buckets: Some(buckets),
     };
-    scenario.validate()?;
-    Ok(scenario)
+    scenario.validate()
 }
 
 /// `1 − mean_b(|sim_rate_b − rate_b| / rate_b)`, clamped to [0, 1], over the report buckets that
@@ -341,7 +340,7 @@ mod tests {
         assert_eq!(scenario.max_lines, Some(50));
         assert_eq!(scenario.pacing_interval_seconds, 3.0);
         assert_eq!(scenario.patience_seconds, Distribution::Fixed { mean: 2.0 });
-        let buckets = scenario.buckets.unwrap();
+        let buckets = scenario.buckets.clone().unwrap();
         assert_eq!(buckets.len(), 3);
         let mean = (0.38 + 245.0 / 620.0 + 175.0 / 480.0) / 3.0;
         let p1 = buckets[1].live_answer_probability.unwrap();

@@ -36,40 +36,46 @@
 //!     "talk_seconds": {"dist": "exp", "mean": 150},
 //!     "replications": 4, "seed": 7
 //! }"#).unwrap();
-//! scenario.validate().unwrap();
-//! let report = dialer::simulate(&scenario);
+//! let valid = scenario.validate().unwrap();
+//! let report = dialer::simulate(&valid, dialer::Options::default());
 //! // Progressive dialling holds an agent for every call: nothing is abandoned.
 //! assert_eq!(report.metrics.abandoned.mean, 0.0);
 //! assert!(report.metrics.occupancy.mean > 0.5);
 //! assert_eq!(report.buckets.len(), 2);
 //! ```
 
-pub mod agents;
-pub mod distribution;
-pub mod engine;
+mod agents;
+mod compliance;
+mod distribution;
+mod engine;
 pub mod erlang;
-pub mod estimate;
-pub mod event;
-pub mod histogram;
-pub mod history;
-pub mod metrics;
-pub mod model;
-pub mod pacing;
-pub mod replicate;
-pub mod scenario;
-pub mod schedule;
-pub mod tally;
-pub mod validation;
+mod estimate;
+mod event;
+mod histogram;
+mod history;
+mod metrics;
+mod model;
+mod outcome;
+mod pacing;
+mod replicate;
+mod scenario;
+mod schedule;
+mod tally;
+mod validation;
 
+pub use compliance::{
+    Compliance, ComplianceRule, MIN_PERIODS, PeriodCounts, Regime, RegimeReport, Share,
+};
 pub use distribution::Distribution;
-pub use estimate::Estimate;
+pub use engine::ReplicationTally;
+pub use estimate::{Estimate, t_critical_95};
 pub use history::{
-    CampaignPlan, DialerType, HistoryBucket, infer_agents, plan_to_scenario, predicted_accuracy,
+    CampaignPlan, DialerType, HistoryBucket, infer_agents, mean_rate, plan_to_scenario,
+    predicted_accuracy,
 };
-pub use metrics::Metrics;
-pub use replicate::{
-    BucketReport, Report, simulate, simulate_with_progress, try_simulate,
-    try_simulate_with_progress,
-};
+pub use metrics::{MetricSet, MetricValues, Metrics, UNDEFINED};
+pub use outcome::{AmdVerdict, DialOutcome, LiveOutcome};
+pub use replicate::{BucketReport, Options, Report, replication_tally, simulate};
 pub use scenario::{AdaptiveVariant, Bucket, DialerMode, RingTimes, Scenario};
-pub use validation::Violation;
+pub use tally::Tally;
+pub use validation::{MAX_WORK_SECONDS, ValidScenario, Violation, WorkEstimate};

@@ -1,30 +1,80 @@
 //! The DESIGN §5.3 metrics: one replication's counters turned into rates, and their estimates over
 //! replications.
+//!
+//! The metric list is written once, in [`metric_list!`]'s invocation below: it defines
+//! [`MetricSet`], a struct with one field per metric, generic over what each field holds — an
+//! [`Estimate`] in a report ([`Metrics`]), one replication's `f64` value ([`MetricValues`]), a
+//! running accumulator while replications are folded in. Adding a metric is one line there and its
+//! formula in [`MetricValues::from_tally`].
 
 use serde::Serialize;
 
 use crate::estimate::{Accumulator, Estimate, t_critical_95};
 use crate::tally::Tally;
 
-/// Number of metrics.
-pub const METRIC_COUNT: usize = 13;
+/// Defines [`MetricSet`] from the list of metric names (in report order) and their docs.
+macro_rules! metric_list {
+    ($($(#[doc = $doc:expr])* $name:ident,)*) => {
+        /// Number of metrics.
+        const COUNT: usize = [$(stringify!($name),)*].len();
 
-/// The metric names, in report order.
-pub const METRIC_NAMES: [&str; METRIC_COUNT] = [
-    "dials",
-    "live_answers",
-    "answer_rate",
-    "connected",
-    "abandoned",
-    "late",
-    "abandon_rate",
-    "compliance_abandon_rate",
-    "occupancy",
-    "connects_per_agent_hour",
-    "mean_wait_seconds",
-    "p90_wait_seconds",
-    "peak_lines",
-];
+        /// One value per DESIGN §5.3 metric, in report order; serialises as an object keyed by the
+        /// metric names (`{"dials": …, "live_answers": …, …}`).
+        #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+        pub struct MetricSet<T> {
+            $($(#[doc = $doc])* pub $name: T,)*
+        }
+
+        impl<T> MetricSet<T> {
+            /// The metric names, in report order.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name),)*];
+
+            /// Applies `f` to every metric.
+            pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> MetricSet<U> {
+                MetricSet { $($name: f(self.$name),)* }
+            }
+
+            /// Pairs every metric's value with the metric name, in report order.
+            pub fn named(&self) -> [(&'static str, &T); COUNT] {
+                [$((stringify!($name), &self.$name),)*]
+            }
+
+            /// Calls `f` on each metric of `self` with the same metric of `other`.
+            pub fn update_with<U>(&mut self, other: &MetricSet<U>, mut f: impl FnMut(&mut T, &U)) {
+                $(f(&mut self.$name, &other.$name);)*
+            }
+        }
+    };
+}
+
+metric_list! {
+    /// Dial attempts started.
+    dials,
+    /// Attempts that reached a live person.
+    live_answers,
+    /// `live_answers / dials`.
+    answer_rate,
+    /// Live answers connected to an agent.
+    connected,
+    /// Live answers that reached no agent within their patience.
+    abandoned,
+    /// Connected live answers that waited longer than `connect_within_seconds`.
+    late,
+    /// `abandoned / live_answers`.
+    abandon_rate,
+    /// `(abandoned + late) / live_answers`: the FCC/FTC figure (see [`crate::Regime::Fcc`]).
+    compliance_abandon_rate,
+    /// Agent busy time (talk + wrap) over agent available (not paused) time.
+    occupancy,
+    /// Connected live answers per staffed agent per hour.
+    connects_per_agent_hour,
+    /// Mean wait from live answer to agent, over connected live answers.
+    mean_wait_seconds,
+    /// 90th percentile of that wait (from a fixed histogram, within 0.8 %).
+    p90_wait_seconds,
+    /// Most lines in use at once (dialling, waiting or talking).
+    peak_lines,
+}
 
 /// The metrics of a window or a bucket, each a mean over replications with its 95 % interval.
 /// Serialises as `{"dials": {"mean": x, "ci95": [lo, hi] | null, "n": k}, …}`.
@@ -37,81 +87,18 @@ pub const METRIC_NAMES: [&str; METRIC_COUNT] = [
 /// replication is left out of that metric's estimate rather than counted as 0, so the estimate's
 /// `n` can be below the replications run. A metric defined in no replication has `n` 0, `mean` 0
 /// and `ci95` `None`; one defined in a single replication has `ci95` `None` (see [`Estimate`]).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Metrics {
-    /// Dial attempts started.
-    pub dials: Estimate,
-    /// Attempts that reached a live person.
-    pub live_answers: Estimate,
-    /// `live_answers / dials`.
-    pub answer_rate: Estimate,
-    /// Live answers connected to an agent.
-    pub connected: Estimate,
-    /// Live answers that reached no agent within their patience.
-    pub abandoned: Estimate,
-    /// Connected live answers that waited longer than `connect_within_seconds`.
-    pub late: Estimate,
-    /// `abandoned / live_answers`.
-    pub abandon_rate: Estimate,
-    /// `(abandoned + late) / live_answers`: the FCC/FTC figure held against the 3 % limit.
-    pub compliance_abandon_rate: Estimate,
-    /// Agent busy time (talk + wrap) over agent available (not paused) time.
-    pub occupancy: Estimate,
-    /// Connected live answers per staffed agent per hour.
-    pub connects_per_agent_hour: Estimate,
-    /// Mean wait from live answer to agent, over connected live answers.
-    pub mean_wait_seconds: Estimate,
-    /// 90th percentile of that wait (from a fixed histogram, within 0.8 %).
-    pub p90_wait_seconds: Estimate,
-    /// Most lines in use at once (dialling, waiting or talking).
-    pub peak_lines: Estimate,
-}
+pub type Metrics = MetricSet<Estimate>;
 
-impl Metrics {
-    /// The estimates in [`METRIC_NAMES`] order.
-    pub fn to_array(&self) -> [Estimate; METRIC_COUNT] {
-        [
-            self.dials,
-            self.live_answers,
-            self.answer_rate,
-            self.connected,
-            self.abandoned,
-            self.late,
-            self.abandon_rate,
-            self.compliance_abandon_rate,
-            self.occupancy,
-            self.connects_per_agent_hour,
-            self.mean_wait_seconds,
-            self.p90_wait_seconds,
-            self.peak_lines,
-        ]
-    }
+/// One replication's metric values; a rate or wait over a zero denominator is [`UNDEFINED`] (NaN),
+/// every count is defined.
+pub type MetricValues = MetricSet<f64>;
 
-    fn from_array(e: [Estimate; METRIC_COUNT]) -> Self {
-        Self {
-            dials: e[0],
-            live_answers: e[1],
-            answer_rate: e[2],
-            connected: e[3],
-            abandoned: e[4],
-            late: e[5],
-            abandon_rate: e[6],
-            compliance_abandon_rate: e[7],
-            occupancy: e[8],
-            connects_per_agent_hour: e[9],
-            mean_wait_seconds: e[10],
-            p90_wait_seconds: e[11],
-            peak_lines: e[12],
-        }
-    }
-}
-
-/// The value [`metric_values`] gives a metric undefined in a replication (a rate over a zero
-/// denominator); [`MetricsAccumulator::add`] leaves it out. Test with `is_nan`.
+/// The value a metric undefined in a replication has (a rate over a zero denominator);
+/// [`MetricsAccumulator::add`] leaves it out. Test with `is_nan`.
 pub const UNDEFINED: f64 = f64::NAN;
 
 /// `numerator / denominator`, or [`UNDEFINED`] when the denominator is 0.
-fn ratio(numerator: f64, denominator: f64) -> f64 {
+pub(crate) fn ratio(numerator: f64, denominator: f64) -> f64 {
     if denominator > 0.0 {
         numerator / denominator
     } else {
@@ -119,30 +106,36 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
     }
 }
 
-/// One replication's metric values, in [`METRIC_NAMES`] order; a rate or wait over a zero
-/// denominator is [`UNDEFINED`] (NaN), every count is defined.
-pub fn metric_values(tally: &Tally) -> [f64; METRIC_COUNT] {
-    let live = tally.live_answers as f64;
-    let connected = tally.connected as f64;
-    [
-        tally.dials as f64,
-        live,
-        ratio(live, tally.dials as f64),
-        connected,
-        tally.abandoned as f64,
-        tally.late as f64,
-        ratio(tally.abandoned as f64, live),
-        ratio((tally.abandoned + tally.late) as f64, live),
-        ratio(tally.busy_seconds, tally.available_seconds),
-        ratio(connected, tally.staffed_seconds / 3_600.0),
-        ratio(tally.wait_seconds, connected),
-        if tally.waits.total() > 0 {
-            tally.waits.quantile(0.9)
-        } else {
-            UNDEFINED
-        },
-        f64::from(tally.peak_lines),
-    ]
+impl MetricValues {
+    /// One replication's values from its counters.
+    pub fn from_tally(tally: &Tally) -> Self {
+        let live = tally.live_answers as f64;
+        let connected = tally.connected as f64;
+        Self {
+            dials: tally.dials as f64,
+            live_answers: live,
+            answer_rate: ratio(live, tally.dials as f64),
+            connected,
+            abandoned: tally.abandoned as f64,
+            late: tally.late as f64,
+            abandon_rate: ratio(tally.abandoned as f64, live),
+            compliance_abandon_rate: ratio((tally.abandoned + tally.late) as f64, live),
+            occupancy: ratio(tally.busy_seconds, tally.available_seconds),
+            connects_per_agent_hour: ratio(connected, tally.staffed_seconds / 3_600.0),
+            mean_wait_seconds: ratio(tally.wait_seconds, connected),
+            p90_wait_seconds: if tally.waits.total() > 0 {
+                tally.waits.quantile(0.9)
+            } else {
+                UNDEFINED
+            },
+            peak_lines: f64::from(tally.peak_lines),
+        }
+    }
+
+    /// Every metric set to `value`.
+    pub fn splat(value: f64) -> Self {
+        MetricSet::<()>::default().map(|()| value)
+    }
 }
 
 /// Running estimates of every metric, fed one replication at a time in replication order.
@@ -152,25 +145,27 @@ pub fn metric_values(tally: &Tally) -> [f64; METRIC_COUNT] {
 #[derive(Debug, Clone, Default)]
 pub struct MetricsAccumulator {
     replications: u64,
-    metrics: [Accumulator; METRIC_COUNT],
+    metrics: MetricSet<Accumulator>,
 }
 
 impl MetricsAccumulator {
     /// Adds one replication's values, leaving out the [`UNDEFINED`] (NaN) ones.
-    pub fn add(&mut self, values: &[f64; METRIC_COUNT]) {
+    pub fn add(&mut self, values: &MetricValues) {
         self.replications += 1;
-        for (acc, &v) in self.metrics.iter_mut().zip(values) {
+        self.metrics.update_with(values, |acc, &v| {
             if !v.is_nan() {
                 acc.add(v);
             }
-        }
+        });
     }
 
+    #[cfg(test)]
     /// Replications added so far.
     pub fn replications(&self) -> u64 {
         self.replications
     }
 
+    #[cfg(test)]
     /// The estimates so far.
     pub fn metrics(&self) -> Metrics {
         self.metrics_with(t_critical_95(self.replications.max(2) - 1))
@@ -179,14 +174,19 @@ impl MetricsAccumulator {
     /// The estimates so far, given `t_critical_95(replications − 1)` (used for the metrics defined
     /// in every replication; the others get the critical value of their own count).
     pub fn metrics_with(&self, critical: f64) -> Metrics {
-        Metrics::from_array(self.metrics.map(|a| {
-            let count = a.count();
-            if count == self.replications || count < 2 {
-                a.estimate_with(critical)
-            } else {
-                a.estimate_with(t_critical_95(count - 1))
-            }
-        }))
+        self.metrics
+            .map(|a| estimate_over(&a, self.replications, critical))
+    }
+}
+
+/// The estimate of one accumulator over `replications` replications, given the critical value for
+/// all of them (a count below that gets the critical value of its own count).
+pub(crate) fn estimate_over(a: &Accumulator, replications: u64, critical: f64) -> Estimate {
+    let count = a.count();
+    if count == replications || count < 2 {
+        a.estimate_with(critical)
+    } else {
+        a.estimate_with(t_critical_95(count - 1))
     }
 }
 
@@ -210,20 +210,28 @@ mod tests {
             peak_lines: 9,
             ..Tally::default()
         };
-        let v = metric_values(&tally);
-        assert_eq!(v[2], 0.4);
-        assert_eq!(v[6], 0.05);
-        assert_eq!(v[7], 0.075);
-        assert_eq!(v[8], 0.75);
-        assert_eq!(v[9], 19.0);
-        assert_eq!(v[10], 0.5);
-        assert_eq!(v[12], 9.0);
-        let empty = metric_values(&Tally::default());
-        for (i, &x) in empty.iter().enumerate() {
-            let count = matches!(i, 0 | 1 | 3 | 4 | 5 | 12);
-            assert_eq!(x.is_nan(), !count, "{}: {x}", METRIC_NAMES[i]);
+        let v = MetricValues::from_tally(&tally);
+        assert_eq!(v.answer_rate, 0.4);
+        assert_eq!(v.abandon_rate, 0.05);
+        assert_eq!(v.compliance_abandon_rate, 0.075);
+        assert_eq!(v.occupancy, 0.75);
+        assert_eq!(v.connects_per_agent_hour, 19.0);
+        assert_eq!(v.mean_wait_seconds, 0.5);
+        assert_eq!(v.peak_lines, 9.0);
+        let empty = MetricValues::from_tally(&Tally::default());
+        let counts = [
+            "dials",
+            "live_answers",
+            "connected",
+            "abandoned",
+            "late",
+            "peak_lines",
+        ];
+        for (name, &x) in empty.named() {
+            let count = counts.contains(&name);
+            assert_eq!(x.is_nan(), !count, "{name}: {x}");
             if count {
-                assert_eq!(x, 0.0, "{}", METRIC_NAMES[i]);
+                assert_eq!(x, 0.0, "{name}");
             }
         }
     }
@@ -231,15 +239,15 @@ mod tests {
     #[test]
     fn undefined_values_are_left_out_of_their_metric_only() {
         let mut acc = MetricsAccumulator::default();
-        let mut values = [1.0; METRIC_COUNT];
-        values[6] = 0.1;
+        let mut values = MetricValues::splat(1.0);
+        values.abandon_rate = 0.1;
         acc.add(&values);
-        values[6] = UNDEFINED;
+        values.abandon_rate = UNDEFINED;
         acc.add(&values);
-        values[6] = 0.3;
+        values.abandon_rate = 0.3;
         acc.add(&values);
-        values[6] = UNDEFINED;
-        values[10] = UNDEFINED;
+        values.abandon_rate = UNDEFINED;
+        values.mean_wait_seconds = UNDEFINED;
         acc.add(&values);
         let m = acc.metrics();
         assert_eq!(acc.replications(), 4);
@@ -261,8 +269,8 @@ mod tests {
     #[test]
     fn a_metric_undefined_everywhere_has_no_mean_or_interval() {
         let mut acc = MetricsAccumulator::default();
-        let mut values = [2.0; METRIC_COUNT];
-        values[2] = UNDEFINED;
+        let mut values = MetricValues::splat(2.0);
+        values.answer_rate = UNDEFINED;
         acc.add(&values);
         acc.add(&values);
         let m = acc.metrics();
@@ -284,11 +292,11 @@ mod tests {
     #[test]
     fn serialises_with_names_means_and_intervals() {
         let mut acc = MetricsAccumulator::default();
-        acc.add(&[1.0; METRIC_COUNT]);
+        acc.add(&MetricValues::splat(1.0));
         let json = serde_json::to_value(acc.metrics()).unwrap();
         let object = json.as_object().unwrap();
         let names: Vec<&str> = object.keys().map(String::as_str).collect();
-        let mut expected = METRIC_NAMES.to_vec();
+        let mut expected = Metrics::NAMES.to_vec();
         expected.sort_unstable();
         let mut got = names.clone();
         got.sort_unstable();
@@ -298,7 +306,7 @@ mod tests {
             json["dials"],
             serde_json::json!({"mean": 1.0, "ci95": null, "n": 1})
         );
-        acc.add(&[1.0; METRIC_COUNT]);
+        acc.add(&MetricValues::splat(1.0));
         let json = serde_json::to_value(acc.metrics()).unwrap();
         assert_eq!(
             json["dials"],

@@ -6,13 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::compliance::{Compliance, PeriodCounts};
 use crate::engine::{ReplicationTally, run_replication};
 use crate::estimate::t_critical_95;
-use crate::metrics::{METRIC_COUNT, Metrics, MetricsAccumulator, metric_values};
+use crate::metrics::{MetricValues, Metrics, MetricsAccumulator};
 use crate::model::Model;
-use crate::scenario::Scenario;
 use crate::tally::Tally;
-use crate::validation::Violation;
+use crate::validation::ValidScenario;
 
 /// What a simulation run reports (DESIGN §5.6): metrics over the window after warm-up, and per
 /// report bucket.
@@ -24,6 +24,8 @@ pub struct Report {
     pub seed: u64,
     /// Metrics over the counted window.
     pub metrics: Metrics,
+    /// Every compliance regime's rate and risk of a breach (DESIGN §8).
+    pub compliance: Compliance,
     /// Metrics per schedule bucket occurrence (or per hour without a schedule), in time order;
     /// buckets wholly inside the warm-up are left out.
     pub buckets: Vec<BucketReport>,
@@ -45,35 +47,24 @@ pub struct BucketReport {
 /// Replications run together before their results are folded in; any value gives the same report.
 const CHUNK: u64 = 64;
 
+/// How to run a simulation.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Called as `progress(done, total)` after each replication (from any thread).
+    pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
 /// Runs the scenario's replications (in parallel, on the current rayon pool) and reports.
-///
-/// The scenario should be valid ([`Scenario::validate`]); an invalid one gives an empty report with
-/// `replications` 0 (use [`try_simulate`] to get the violations instead).
-pub fn simulate(scenario: &Scenario) -> Report {
-    simulate_with_progress(scenario, &|_, _| {})
-}
-
-/// Like [`simulate`], calling `progress(done, total)` after each replication (from any thread).
-pub fn simulate_with_progress(scenario: &Scenario, progress: &(dyn Fn(u64, u64) + Sync)) -> Report {
-    try_simulate_with_progress(scenario, progress).unwrap_or_else(|_| Report {
-        replications: 0,
-        seed: scenario.seed,
-        metrics: MetricsAccumulator::default().metrics(),
-        buckets: Vec::new(),
-    })
-}
-
-/// Validates the scenario, then simulates it.
-pub fn try_simulate(scenario: &Scenario) -> Result<Report, Vec<Violation>> {
-    try_simulate_with_progress(scenario, &|_, _| {})
-}
-
-/// Validates the scenario, then simulates it, reporting progress.
-pub fn try_simulate_with_progress(
-    scenario: &Scenario,
-    progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<Report, Vec<Violation>> {
-    scenario.validate()?;
+pub fn simulate(scenario: &ValidScenario, options: Options<'_>) -> Report {
+    let progress = options.progress.unwrap_or(&|_, _| {});
     let model = Model::new(scenario);
     let segments = model.schedule.segments();
     let reported: Vec<usize> = (0..segments.len())
@@ -83,10 +74,11 @@ pub fn try_simulate_with_progress(
     let done = AtomicU64::new(0);
     let mut window = MetricsAccumulator::default();
     let mut buckets = vec![MetricsAccumulator::default(); reported.len()];
+    let mut windows = Vec::with_capacity(scenario.replications as usize);
     let mut first = 0;
     while first < total {
         let last = (first + CHUNK).min(total);
-        let values: Vec<([f64; METRIC_COUNT], Vec<[f64; METRIC_COUNT]>)> = (first..last)
+        let values: Vec<Summary> = (first..last)
             .into_par_iter()
             .map(|index| {
                 let tally = run_replication(&model, scenario.seed, index);
@@ -95,19 +87,21 @@ pub fn try_simulate_with_progress(
                 summarise(&tally, &reported)
             })
             .collect();
-        for (whole, per_bucket) in &values {
-            window.add(whole);
-            for (acc, v) in buckets.iter_mut().zip(per_bucket) {
+        for summary in &values {
+            window.add(&summary.whole);
+            windows.push(summary.counts);
+            for (acc, v) in buckets.iter_mut().zip(&summary.per_bucket) {
                 acc.add(v);
             }
         }
         first = last;
     }
     let critical = t_critical_95(total.max(2) - 1);
-    Ok(Report {
+    Report {
         replications: scenario.replications,
         seed: scenario.seed,
         metrics: window.metrics_with(critical),
+        compliance: Compliance::assess(&windows, scenario.seed),
         buckets: reported
             .iter()
             .zip(&buckets)
@@ -118,27 +112,37 @@ pub fn try_simulate_with_progress(
                 metrics: acc.metrics_with(critical),
             })
             .collect(),
-    })
+    }
+}
+
+/// What one replication contributes to the report.
+struct Summary {
+    /// Its metric values over the counted window.
+    whole: MetricValues,
+    /// Its counts over the counted window, for the compliance regimes.
+    counts: PeriodCounts,
+    /// Its metric values per reported bucket.
+    per_bucket: Vec<MetricValues>,
 }
 
 /// One replication's values over the window and per reported bucket.
-fn summarise(
-    tally: &ReplicationTally,
-    reported: &[usize],
-) -> ([f64; METRIC_COUNT], Vec<[f64; METRIC_COUNT]>) {
+fn summarise(tally: &ReplicationTally, reported: &[usize]) -> Summary {
     let mut whole = Tally::default();
     for bucket in &tally.buckets {
         whole.merge(bucket);
     }
-    let per_bucket = reported
-        .iter()
-        .map(|&i| metric_values(&tally.buckets[i]))
-        .collect();
-    (metric_values(&whole), per_bucket)
+    Summary {
+        whole: MetricValues::from_tally(&whole),
+        counts: PeriodCounts::from_tally(&whole),
+        per_bucket: reported
+            .iter()
+            .map(|&i| MetricValues::from_tally(&tally.buckets[i]))
+            .collect(),
+    }
 }
 
-/// The raw counters of replication `index` of a valid scenario, one [`Tally`] per timeline segment
-/// (for checks of the engine's bookkeeping).
-pub fn replication_tally(scenario: &Scenario, index: u64) -> ReplicationTally {
+/// The raw counters of replication `index`, one [`Tally`] per timeline segment (for checks of the
+/// engine's bookkeeping).
+pub fn replication_tally(scenario: &ValidScenario, index: u64) -> ReplicationTally {
     run_replication(&Model::new(scenario), scenario.seed, index)
 }

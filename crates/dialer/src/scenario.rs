@@ -101,7 +101,8 @@ pub enum DialerMode {
         /// What happens when today's drop share passes `drop_target`.
         #[serde(default)]
         variant: AdaptiveVariant,
-        /// Drop share of live answers that triggers the cut, as a fraction. Default 0.03.
+        /// Drop share of live answers that triggers the cut, as a fraction. Default: the FCC/FTC
+        /// limit ([`crate::Regime::Fcc`]).
         #[serde(default = "default_drop_target")]
         drop_target: f64,
         /// Highest level. Default 3.0.
@@ -152,7 +153,7 @@ fn zero() -> Distribution {
     Distribution::ZERO
 }
 fn default_drop_target() -> f64 {
-    0.03
+    crate::compliance::Regime::Fcc.limit()
 }
 fn default_max_level() -> f64 {
     3.0

@@ -33,6 +33,10 @@ pub struct Tally {
     pub staffed_seconds: f64,
     /// Most lines in use at once (dialling, waiting or talking).
     pub peak_lines: u32,
+    /// People hung up on because detection judged them machines (0 until AMD is simulated).
+    pub amd_false_positives: u64,
+    /// Machines detection let through to an agent (0 until AMD is simulated).
+    pub machines_to_agents: u64,
 }
 
 impl Tally {
@@ -50,6 +54,8 @@ impl Tally {
         self.available_seconds += other.available_seconds;
         self.staffed_seconds += other.staffed_seconds;
         self.peak_lines = self.peak_lines.max(other.peak_lines);
+        self.amd_false_positives += other.amd_false_positives;
+        self.machines_to_agents += other.machines_to_agents;
     }
 }
 

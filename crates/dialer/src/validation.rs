@@ -1,8 +1,11 @@
 //! Scenario validation: every violation at once, each with the path of the field at fault, and the
 //! work limits that keep one request from taking hours or exhausting memory.
 
+use std::ops::Deref;
+
 use crate::distribution::Distribution;
 use crate::model::PAUSE_CYCLE_SECONDS;
+use crate::pacing::{CostInputs, Pacing, PacingStrategy};
 use crate::scenario::{Bucket, DialerMode, Scenario};
 
 /// Most agents in a scenario.
@@ -18,9 +21,20 @@ pub const MAX_TOTAL_PACING_TICKS: f64 = 2e9;
 /// Most clock events (agent pauses, adaptive samples) a run may be expected to make, over all
 /// replications.
 pub const MAX_TOTAL_CLOCK_EVENTS: f64 = 2e9;
-/// Most busy-agent checks the predictive dialer may be expected to make over a run (each pacing
-/// run looks at every agent; one check costs about 20 ns).
-pub const MAX_TOTAL_PREDICTIVE_CHECKS: f64 = 1e10;
+/// Most work a run may be expected to take, over all replications, in seconds of one reference
+/// core (see [`Scenario::work_estimate`]): ten minutes.
+pub const MAX_WORK_SECONDS: f64 = 600.0;
+/// Work of one dial attempt and the events it brings (ring, answer, talk, wrap, pacing at a few
+/// nanoseconds a run), in nanoseconds of a reference core: the engine's ratio reference (100
+/// agents, a day) runs at about 1.6 million dial attempts a second on one core of the build host
+/// (BENCHMARKS.md).
+pub const DIAL_NANOS: f64 = 600.0;
+/// Work of one clock event (an agent pause, a strategy's wake), in nanoseconds of a reference core.
+pub const CLOCK_EVENT_NANOS: f64 = 60.0;
+/// How many times pacing runs per dial attempt when it runs after every event.
+const PACING_RUNS_PER_DIAL: f64 = 3.0;
+/// Slack on the dial attempts of a dialer paced by its agents: the abandoned answers it risks.
+const AGENT_PACED_SLACK: f64 = 1.1;
 /// Most report buckets in one window (each holds its own counters and wait histogram).
 pub const MAX_REPORT_BUCKETS: f64 = 1_440.0;
 /// Longest duration a distribution may give (about 116 days), so that event times stay finite.
@@ -166,9 +180,60 @@ impl Checker {
     }
 }
 
+/// A scenario that passed [`Scenario::validate`]: every field sane and the run within the work
+/// limits. Only a `ValidScenario` can be simulated, so a simulation never runs on bad input.
+///
+/// It reads like the scenario it holds (`valid.agents`, `valid.seed`); to change a field, take the
+/// scenario back with [`ValidScenario::into_scenario`] and validate again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidScenario(Scenario);
+
+impl ValidScenario {
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.0
+    }
+
+    /// The scenario, to change and validate again.
+    pub fn into_scenario(self) -> Scenario {
+        self.0
+    }
+}
+
+impl Deref for ValidScenario {
+    type Target = Scenario;
+
+    fn deref(&self) -> &Scenario {
+        &self.0
+    }
+}
+
+/// What a run is expected to cost, for the work limits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkEstimate {
+    /// Dial attempts per replication (an estimate from above).
+    pub dials_per_replication: f64,
+    /// Pacing runs per replication.
+    pub pacing_runs_per_replication: f64,
+    /// Clock events (agent pauses, the strategy's wakes) per replication.
+    pub clock_events_per_replication: f64,
+    /// Seconds of one reference core for the whole run, all replications.
+    pub seconds: f64,
+}
+
 impl Scenario {
-    /// Checks every field and the work limits; returns every violation found.
-    pub fn validate(&self) -> Result<(), Vec<Violation>> {
+    /// Checks every field and the work limits; returns the scenario as a [`ValidScenario`], or
+    /// every violation found.
+    pub fn validate(self) -> Result<ValidScenario, Vec<Violation>> {
+        self.violations().map(|()| ValidScenario(self))
+    }
+
+    /// Checks every field and the work limits without taking the scenario.
+    pub fn check(&self) -> Result<(), Vec<Violation>> {
+        self.violations()
+    }
+
+    fn violations(&self) -> Result<(), Vec<Violation>> {
         let mut check = Checker::default();
         if self.agents == 0 || self.agents > MAX_AGENTS {
             check.fail(
@@ -347,21 +412,33 @@ impl Scenario {
                 ),
             );
         }
-        if let DialerMode::Predictive { .. } = self.dialer {
-            // Paced after every event, it runs about three times per dial attempt.
-            let runs = if self.pacing_interval_seconds > 0.0 {
-                window_seconds / self.pacing_interval_seconds * replications
-            } else {
-                3.0 * dials
-            };
-            let checks = runs * f64::from(self.agents);
-            if checks > MAX_TOTAL_PREDICTIVE_CHECKS {
+        if check.found.is_empty() {
+            let work = self.work_estimate();
+            if work.seconds > MAX_WORK_SECONDS {
+                let pacing_share = work.pacing_runs_per_replication
+                    * self.pacing().cost(&self.cost_inputs()).run_nanos
+                    / (work.seconds / replications * 1e9);
+                let (path, fix) = if pacing_share > 0.5 {
+                    (
+                        "pacing_interval_seconds",
+                        "pace on an interval (e.g. 1 s), shorten the window or run fewer replications",
+                    )
+                } else {
+                    (
+                        "window_minutes",
+                        "shorten the window or run fewer replications",
+                    )
+                };
                 check.fail(
-                    "pacing_interval_seconds",
+                    path,
                     format!(
-                        "the predictive dialer would check about {checks:.3e} agent states, over the \
-                         work limit of {MAX_TOTAL_PREDICTIVE_CHECKS:.0e}; pace on an interval (e.g. 1 s), \
-                         shorten the window or run fewer replications"
+                        "the run would take about {:.0} s of one core ({:.3e} dial attempts and \
+                         {:.3e} pacing runs per replication, {} replications), over the work limit \
+                         of {MAX_WORK_SECONDS:.0} s; {fix}",
+                        work.seconds,
+                        work.dials_per_replication,
+                        work.pacing_runs_per_replication,
+                        self.replications
                     ),
                 );
             }
@@ -407,14 +484,19 @@ impl Scenario {
         )
     }
 
-    /// An upper estimate of the dial attempts in one replication: every line the dialer may hold,
-    /// redialled after each ring (talk time ignored), or the Poisson rate.
-    pub fn estimated_dials_per_replication(&self) -> f64 {
-        let window_seconds = self.window_minutes * 60.0;
-        if let DialerMode::Poisson { dials_per_minute } = self.dialer {
-            return dials_per_minute * self.window_minutes;
-        }
-        let probabilities: Vec<f64> = match &self.buckets {
+    /// The strategy the scenario runs, fresh (for its cost estimate).
+    fn pacing(&self) -> Pacing {
+        Pacing::new(
+            &self.dialer,
+            self.live_answer_probability,
+            self.ring_seconds.live.mean() + self.patience_seconds.mean(),
+            self.window_minutes * 60.0,
+        )
+    }
+
+    /// The live-answer probabilities of the day (the scalar one without buckets).
+    fn live_probabilities(&self) -> Vec<f64> {
+        match &self.buckets {
             Some(buckets) if !buckets.is_empty() => buckets
                 .iter()
                 .map(|b| {
@@ -423,7 +505,60 @@ impl Scenario {
                 })
                 .collect(),
             _ => vec![self.live_answer_probability],
+        }
+    }
+
+    fn cost_inputs(&self) -> CostInputs {
+        CostInputs {
+            agents: f64::from(self.agents),
+            lowest_live_probability: self
+                .live_probabilities()
+                .iter()
+                .copied()
+                .fold(1.0, f64::min)
+                .max(0.05),
+        }
+    }
+
+    /// What the run is expected to cost: dial attempts from the strategy's lines (and, for a
+    /// dialer paced by its agents, from what the agents can take), pacing runs from the interval
+    /// or the events, clock events from the pauses and the strategy's own clock, each priced in
+    /// nanoseconds of a reference core, the pacing runs at the strategy's own cost.
+    pub fn work_estimate(&self) -> WorkEstimate {
+        let window_seconds = self.window_minutes * 60.0;
+        let cost = self.pacing().cost(&self.cost_inputs());
+        let dials = self.estimated_dials_per_replication();
+        let runs = if self.pacing_interval_seconds > 0.0 {
+            window_seconds / self.pacing_interval_seconds
+        } else {
+            PACING_RUNS_PER_DIAL * dials
         };
+        let pauses = if self.agent_efficiency < 1.0 {
+            2.0 * f64::from(self.agents) * window_seconds / PAUSE_CYCLE_SECONDS
+        } else {
+            0.0
+        };
+        let clock_events = pauses + cost.wakes_per_second * window_seconds;
+        let nanos = dials * DIAL_NANOS + runs * cost.run_nanos + clock_events * CLOCK_EVENT_NANOS;
+        WorkEstimate {
+            dials_per_replication: dials,
+            pacing_runs_per_replication: runs,
+            clock_events_per_replication: clock_events,
+            seconds: nanos * 1e-9 * f64::from(self.replications),
+        }
+    }
+
+    /// An estimate from above of the dial attempts in one replication: every line the strategy
+    /// may hold, redialled after each ring (talk time ignored), or its open-loop rate; for a
+    /// dialer paced by its agents, no more than the live answers its agents can take (with a
+    /// slack for the ones it abandons) over the lowest live-answer probability.
+    pub fn estimated_dials_per_replication(&self) -> f64 {
+        let window_seconds = self.window_minutes * 60.0;
+        let cost = self.pacing().cost(&self.cost_inputs());
+        if let Some(rate) = cost.open_loop_dials_per_second {
+            return rate * window_seconds;
+        }
+        let probabilities = self.live_probabilities();
         let (live, other) = (
             self.ring_seconds.live.mean(),
             self.ring_seconds.other.mean(),
@@ -433,20 +568,22 @@ impl Scenario {
             .map(|p| p * live + (1.0 - p) * other)
             .fold(f64::INFINITY, f64::min)
             .max(1e-3);
-        let lowest_p = probabilities.iter().copied().fold(1.0, f64::min).max(0.05);
-        let agents = f64::from(self.agents);
-        let lines = match self.dialer {
-            DialerMode::Progressive => agents,
-            DialerMode::Ratio { level } => (level * agents).ceil(),
-            DialerMode::Adaptive { max_level, .. } => (max_level * agents).ceil(),
-            DialerMode::Predictive { .. } | DialerMode::Poisson { .. } => {
-                (agents / lowest_p).ceil()
-            }
-        };
         let lines = self
             .max_lines
-            .map_or(lines, |cap| lines.min(f64::from(cap)));
-        lines / shortest_ring * window_seconds
+            .map_or(cost.lines, |cap| cost.lines.min(f64::from(cap)));
+        let by_lines = lines / shortest_ring * window_seconds;
+        if !cost.paced_by_agents {
+            return by_lines;
+        }
+        let shortest_talk = self
+            .bucket_list()
+            .iter()
+            .filter_map(|b| b.talk_seconds.map(|t| t.mean()))
+            .fold(self.talk_seconds.mean(), f64::min);
+        let handle = (shortest_talk + self.wrap_seconds.mean()).max(1e-3);
+        let by_agents = f64::from(self.agents) / handle * window_seconds * AGENT_PACED_SLACK
+            / self.cost_inputs().lowest_live_probability;
+        by_lines.min(by_agents)
     }
 }
 

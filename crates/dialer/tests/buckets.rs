@@ -1,7 +1,7 @@
 //! Time-varying shape: the schedule's buckets drive the call population and the report, and the
 //! history mapping reproduces the history it came from.
 
-use dialer::{CampaignPlan, DialerType, history::predicted_accuracy, plan_to_scenario, simulate};
+use dialer::{CampaignPlan, DialerType, plan_to_scenario, predicted_accuracy, simulate};
 use serde_json::json;
 
 use crate::common::{assert_rate, scenario};
@@ -21,7 +21,7 @@ fn each_bucket_dials_at_its_own_answer_rate_and_talk_time() {
             {"minutes": 40, "live_answer_probability": 0.6, "talk_seconds": {"dist": "fixed", "mean": 300}}
         ]
     }));
-    let report = simulate(&s);
+    let report = simulate(&s, dialer::Options::default());
     // 0–60 (counted from 30), 60–100, 100–160, 160–200, 200–260, 260–300.
     let spans: Vec<(usize, f64, f64)> = report
         .buckets
@@ -60,7 +60,7 @@ fn a_bucket_wholly_in_the_warmup_is_left_out() {
         "talk_seconds": {"dist": "exp", "mean": 60},
         "replications": 2
     }));
-    let report = simulate(&s);
+    let report = simulate(&s, dialer::Options::default());
     let indices: Vec<usize> = report.buckets.iter().map(|b| b.index).collect();
     assert_eq!(indices, vec![1, 2]);
     assert_eq!(report.buckets[1].end_minute, 150.0);
@@ -69,7 +69,10 @@ fn a_bucket_wholly_in_the_warmup_is_left_out() {
 #[test]
 fn the_seed_payload_reproduces_its_history() {
     let plan = seed_plan(DialerType::Predictive);
-    let report = simulate(&plan_to_scenario(&plan).unwrap());
+    let report = simulate(
+        &plan_to_scenario(&plan).unwrap(),
+        dialer::Options::default(),
+    );
     assert_eq!(report.buckets.len(), 2, "120 minutes of hourly history");
     let accuracy = predicted_accuracy(&report, &plan.history);
     assert!(accuracy > 0.97, "{accuracy}");
@@ -78,8 +81,10 @@ fn the_seed_payload_reproduces_its_history() {
         answer_rate: 0.30,
         ..plan.clone()
     };
-    let low_accuracy =
-        predicted_accuracy(&simulate(&plan_to_scenario(&low).unwrap()), &plan.history);
+    let low_accuracy = predicted_accuracy(
+        &simulate(&plan_to_scenario(&low).unwrap(), dialer::Options::default()),
+        &plan.history,
+    );
     assert!(
         (low_accuracy - (1.0 - 0.08 / 0.38)).abs() < 0.03,
         "{low_accuracy}"

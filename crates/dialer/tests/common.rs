@@ -1,13 +1,11 @@
 //! Helpers shared by the integration tests.
 
-use dialer::estimate::t_critical_95;
-use dialer::{Estimate, Scenario};
+use dialer::{Estimate, Scenario, ValidScenario, t_critical_95};
 
 /// A scenario from JSON, checked valid.
-pub fn scenario(json: serde_json::Value) -> Scenario {
+pub fn scenario(json: serde_json::Value) -> ValidScenario {
     let scenario: Scenario = serde_json::from_value(json).unwrap();
-    scenario.validate().unwrap();
-    scenario
+    scenario.validate().unwrap()
 }
 
 /// The standard error of an estimate over `replications`, recovered from its 95 % interval.

@@ -4,12 +4,14 @@ use serde_json::json;
 
 use crate::common::scenario;
 
-fn report_json(threads: usize, s: &dialer::Scenario) -> String {
+fn report_json(threads: usize, s: &dialer::ValidScenario) -> String {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
-    pool.install(|| serde_json::to_string(&dialer::simulate(s)).unwrap())
+    pool.install(|| {
+        serde_json::to_string(&dialer::simulate(s, dialer::Options::default())).unwrap()
+    })
 }
 
 #[test]
@@ -49,8 +51,10 @@ fn another_seed_gives_another_report() {
     }));
     let again = dialer::Scenario {
         seed: 2,
-        ..s.clone()
-    };
+        ..s.scenario().clone()
+    }
+    .validate()
+    .unwrap();
     assert_eq!(report_json(2, &s), report_json(1, &s));
     assert_ne!(report_json(1, &s), report_json(1, &again));
 }

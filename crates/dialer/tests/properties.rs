@@ -2,7 +2,7 @@
 //! rates stay in [0, 1], the same seed gives the same result. (Time running backwards would trip
 //! the engine's debug assertion, which these test builds keep on.)
 
-use dialer::replicate::replication_tally;
+use dialer::replication_tally;
 use dialer::{AdaptiveVariant, Bucket, DialerMode, Distribution, RingTimes, Scenario};
 use proptest::prelude::*;
 
@@ -125,7 +125,7 @@ proptest! {
 
     #[test]
     fn every_dial_ends_in_exactly_one_outcome(s in scenario()) {
-        prop_assert_eq!(s.validate(), Ok(()));
+        let s = s.validate().map_err(|v| TestCaseError::fail(format!("{v:?}")))?;
         let tally = replication_tally(&s, 0);
         for (i, b) in tally.buckets.iter().enumerate() {
             prop_assert_eq!(b.dials, b.live_answers + b.not_answered, "bucket {}", i);
@@ -149,7 +149,8 @@ proptest! {
 
     #[test]
     fn rates_stay_in_range_and_runs_repeat(s in scenario()) {
-        let report = dialer::simulate(&s);
+        let s = s.validate().map_err(|v| TestCaseError::fail(format!("{v:?}")))?;
+        let report = dialer::simulate(&s, dialer::Options::default());
         prop_assert_eq!(report.replications, s.replications);
         let mut all = vec![report.metrics];
         all.extend(report.buckets.iter().map(|b| b.metrics));
@@ -157,12 +158,12 @@ proptest! {
             for rate in [m.answer_rate, m.abandon_rate, m.compliance_abandon_rate, m.occupancy] {
                 prop_assert!((0.0..=1.0).contains(&rate.mean), "{:?}", rate);
             }
-            for e in m.to_array() {
+            for (_, e) in m.named() {
                 prop_assert!(e.mean.is_finite() && e.n <= u64::from(s.replications));
                 prop_assert!(e.ci95.is_none_or(|[low, high]| low <= e.mean && e.mean <= high));
             }
             prop_assert!(m.compliance_abandon_rate.mean >= m.abandon_rate.mean);
         }
-        prop_assert_eq!(dialer::simulate(&s), report);
+        prop_assert_eq!(dialer::simulate(&s, dialer::Options::default()), report);
     }
 }

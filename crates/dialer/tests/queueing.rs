@@ -12,7 +12,7 @@ fn poisson(
     dials_per_minute: f64,
     patience: serde_json::Value,
     window_minutes: f64,
-) -> dialer::Scenario {
+) -> dialer::ValidScenario {
     scenario(json!({
         "agents": 10, "window_minutes": window_minutes, "warmup_minutes": 60,
         "dialer": {"mode": "poisson", "dials_per_minute": dials_per_minute},
@@ -30,7 +30,7 @@ fn poisson_with_exponential_patience_is_erlang_a() {
     assert!((oracle.abandon_probability - 0.2020).abs() < 5e-5);
     assert!((oracle.occupancy - 0.7980).abs() < 5e-5);
     let s = poisson(10.0, json!({"dist": "exp", "mean": 2}), 1_560.0);
-    let report = dialer::simulate(&s);
+    let report = dialer::simulate(&s, dialer::Options::default());
     let m = &report.metrics;
     assert!(
         m.live_answers.mean * 8.0 >= 100_000.0,
@@ -54,7 +54,7 @@ fn poisson_with_no_patience_is_erlang_b() {
     let oracle = erlang::erlang_b(10, 8.0);
     assert!((oracle - 0.12166).abs() < 5e-6);
     let s = poisson(8.0, json!({"dist": "fixed", "mean": 0}), 2_000.0);
-    let m = dialer::simulate(&s).metrics;
+    let m = dialer::simulate(&s, dialer::Options::default()).metrics;
     assert!(m.live_answers.mean * 8.0 >= 100_000.0);
     assert_rate("abandon_rate", &m.abandon_rate, 8, oracle);
     assert_relative("occupancy", &m.occupancy, 0.8 * (1.0 - oracle), 0.01);
@@ -65,7 +65,7 @@ fn poisson_with_no_patience_is_erlang_b() {
 fn poisson_with_a_fixed_drop_timer_is_mmn_plus_d() {
     let oracle = erlang::fixed_patience(10.0 / 60.0, 60.0, 10, 2.0);
     let s = poisson(10.0, json!({"dist": "fixed", "mean": 2}), 1_560.0);
-    let m = dialer::simulate(&s).metrics;
+    let m = dialer::simulate(&s, dialer::Options::default()).metrics;
     assert_rate(
         "abandon_rate",
         &m.abandon_rate,
@@ -92,7 +92,7 @@ fn a_longer_fixed_timer_gives_the_mmn_plus_d_waits() {
     let oracle = erlang::fixed_patience(10.0 / 60.0, 60.0, 10, 10.0);
     let waits = erlang::fixed_patience_waits(10.0 / 60.0, 60.0, 10, 10.0);
     let s = poisson(10.0, json!({"dist": "fixed", "mean": 10}), 1_560.0);
-    let m = dialer::simulate(&s).metrics;
+    let m = dialer::simulate(&s, dialer::Options::default()).metrics;
     assert_rate(
         "abandon_rate",
         &m.abandon_rate,
@@ -115,7 +115,7 @@ fn a_longer_fixed_timer_gives_the_mmn_plus_d_waits() {
     assert!(m.late.mean > 0.0, "waits past 2 s are late");
 }
 
-fn ratio_engset(talk: serde_json::Value) -> dialer::Scenario {
+fn ratio_engset(talk: serde_json::Value) -> dialer::ValidScenario {
     scenario(json!({
         "agents": 10, "window_minutes": 1_860, "warmup_minutes": 60,
         "dialer": {"mode": "ratio", "level": 1.5},
@@ -139,7 +139,11 @@ fn ratio_with_no_patience_is_engset() {
     let oracle = erlang::engset(15, 10, 0.25 / 20.0 * 60.0);
     assert!((oracle.call_congestion - 0.022_476).abs() < 5e-7);
     assert!((oracle.occupancy - 0.634_520).abs() < 5e-7);
-    let m = dialer::simulate(&ratio_engset(json!({"dist": "exp", "mean": 60}))).metrics;
+    let m = dialer::simulate(
+        &ratio_engset(json!({"dist": "exp", "mean": 60})),
+        dialer::Options::default(),
+    )
+    .metrics;
     assert!(
         m.live_answers.mean * 10.0 >= 100_000.0,
         "{}",
@@ -153,9 +157,10 @@ fn ratio_with_no_patience_is_engset() {
 #[test]
 fn engset_holds_for_lognormal_talk() {
     let oracle = erlang::engset(15, 10, 0.75);
-    let m = dialer::simulate(&ratio_engset(
-        json!({"dist": "lognormal", "mean": 60, "cv": 1.5}),
-    ))
+    let m = dialer::simulate(
+        &ratio_engset(json!({"dist": "lognormal", "mean": 60, "cv": 1.5})),
+        dialer::Options::default(),
+    )
     .metrics;
     assert_rate("abandon_rate", &m.abandon_rate, 10, oracle.call_congestion);
     assert_relative("occupancy", &m.occupancy, oracle.occupancy, 0.01);
@@ -174,7 +179,7 @@ fn progressive_is_a_renewal_cycle() {
         "talk_seconds": {"dist": "exp", "mean": 150},
         "replications": 10, "seed": 9
     }));
-    let m = dialer::simulate(&s).metrics;
+    let m = dialer::simulate(&s, dialer::Options::default()).metrics;
     assert!(
         m.live_answers.mean * 10.0 >= 100_000.0,
         "{}",

@@ -1,9 +1,7 @@
 //! Rates over zero denominators: a replication where a bucket has no live answers is left out of
 //! that bucket's abandon rate instead of counting as 0.
 
-use dialer::metrics::metric_values;
-use dialer::replicate::replication_tally;
-use dialer::simulate;
+use dialer::{MetricValues, replication_tally, simulate};
 use serde_json::json;
 
 use crate::common::scenario;
@@ -24,11 +22,14 @@ fn a_bucket_abandon_rate_is_the_mean_over_replications_with_live_answers() {
             {"minutes": 3, "live_answer_probability": 0.01}
         ]
     }));
-    let report = simulate(&s);
+    let report = simulate(&s, dialer::Options::default());
     let mut sparse_with_drops = 0;
     for bucket in &report.buckets {
         let defined: Vec<f64> = (0..u64::from(replications))
-            .map(|r| metric_values(&replication_tally(&s, r).buckets[bucket.index])[6])
+            .map(|r| {
+                MetricValues::from_tally(&replication_tally(&s, r).buckets[bucket.index])
+                    .abandon_rate
+            })
             .filter(|v| !v.is_nan())
             .collect();
         let rate = bucket.metrics.abandon_rate;

@@ -40,7 +40,11 @@ pub fn seed_plan(dialer_type: DialerType) -> CampaignPlan {
 }
 
 fn run_plan(dialer_type: DialerType) -> Metrics {
-    simulate(&plan_to_scenario(&seed_plan(dialer_type)).unwrap()).metrics
+    simulate(
+        &plan_to_scenario(&seed_plan(dialer_type)).unwrap(),
+        dialer::Options::default(),
+    )
+    .metrics
 }
 
 #[test]
@@ -57,7 +61,7 @@ fn progressive_never_abandons_even_with_pauses_and_patience() {
             "patience_seconds": {"dist": "fixed", "mean": patience},
             "replications": 6, "seed": 3
         }));
-        let m = simulate(&s).metrics;
+        let m = simulate(&s, dialer::Options::default()).metrics;
         assert!(m.connected.mean > 1_000.0);
         assert_eq!(
             m.abandoned.mean, 0.0,
@@ -80,7 +84,7 @@ fn ratio_abandons_more_as_the_level_rises() {
             "patience_seconds": {"dist": "fixed", "mean": 2},
             "replications": 6, "seed": 8
         }));
-        let m = simulate(&s).metrics;
+        let m = simulate(&s, dialer::Options::default()).metrics;
         (m.abandon_rate, m.occupancy.mean)
     };
     let (low, occ_low) = abandon(1.2);
@@ -132,12 +136,14 @@ fn adaptive_levels_stay_compliant_on_a_busy_campaign() {
             "patience_seconds": {"dist": "fixed", "mean": 2},
             "replications": 6, "seed": 4
         }));
-        let adaptive = simulate(&s).metrics;
-        let progressive = simulate(&dialer::Scenario {
+        let adaptive = simulate(&s, dialer::Options::default()).metrics;
+        let progressive = dialer::Scenario {
             dialer: dialer::DialerMode::Progressive,
-            ..s.clone()
-        })
-        .metrics;
+            ..s.scenario().clone()
+        }
+        .validate()
+        .unwrap();
+        let progressive = simulate(&progressive, dialer::Options::default()).metrics;
         eprintln!(
             "{variant}: {:?} {:?} vs {:?}",
             adaptive.abandon_rate, adaptive.occupancy, progressive.occupancy

@@ -16,7 +16,7 @@ fn good() -> Value {
 
 fn paths_of(scenario: Value) -> Vec<String> {
     let scenario: dialer::Scenario = serde_json::from_value(scenario).unwrap();
-    match scenario.validate() {
+    match scenario.check() {
         Ok(()) => vec![],
         Err(violations) => violations.into_iter().map(|v| v.path).collect(),
     }
@@ -208,11 +208,12 @@ fn work_limits_name_the_limit_and_the_figure() {
         violations[0].path, "pacing_interval_seconds",
         "{violations:?}"
     );
-    assert!(violations[0].message.contains("1e10"), "{violations:?}");
+    let limit = format!("work limit of {} s", dialer::MAX_WORK_SECONDS);
+    assert!(violations[0].message.contains(&limit), "{violations:?}");
     // Paced every 3 s it is fine.
     predictive["pacing_interval_seconds"] = json!(3);
     let scenario: dialer::Scenario = serde_json::from_value(predictive).unwrap();
-    assert_eq!(scenario.validate(), Ok(()));
+    assert_eq!(scenario.check(), Ok(()));
     // Agent pauses are events too: a slow dialer on a big, part-time team for a week, many times.
     let mut pauses = good();
     pauses["agents"] = json!(10_000);
@@ -233,12 +234,19 @@ fn work_limits_name_the_limit_and_the_figure() {
 }
 
 #[test]
-fn an_invalid_scenario_simulates_to_an_empty_report() {
+fn an_invalid_scenario_cannot_be_simulated() {
+    // Only a `ValidScenario` simulates: validating is the one way to get one.
     let scenario: dialer::Scenario = serde_json::from_value(with(&["agents"], json!(0))).unwrap();
-    let report = dialer::simulate(&scenario);
-    assert_eq!(report.replications, 0);
-    assert!(report.buckets.is_empty());
-    assert!(dialer::try_simulate(&scenario).is_err());
+    let violations = scenario.validate().unwrap_err();
+    assert_eq!(violations[0].path, "agents");
+    let valid = serde_json::from_value::<dialer::Scenario>(good())
+        .unwrap()
+        .validate()
+        .unwrap();
+    assert_eq!(valid.agents, 10);
+    let report = dialer::simulate(&valid, dialer::Options::default());
+    assert_eq!(report.replications, 5);
+    assert!(report.metrics.dials.mean > 0.0);
 }
 
 #[test]
@@ -282,15 +290,15 @@ fn an_open_loop_dialer_that_could_queue_without_bound_is_refused() {
     let mut short = flood.clone();
     short["window_minutes"] = json!(5);
     let scenario: dialer::Scenario = serde_json::from_value(short).unwrap();
-    assert_eq!(scenario.validate(), Ok(()));
+    assert_eq!(scenario.check(), Ok(()));
     // So does a line cap (waiting answers hold lines).
     let mut capped = flood.clone();
     capped["max_lines"] = json!(500_000);
     let scenario: dialer::Scenario = serde_json::from_value(capped).unwrap();
-    assert_eq!(scenario.validate(), Ok(()));
+    assert_eq!(scenario.check(), Ok(()));
     // And short patience.
     let mut patient = flood;
     patient["patience_seconds"] = json!({"dist": "exp", "mean": 30});
     let scenario: dialer::Scenario = serde_json::from_value(patient).unwrap();
-    assert_eq!(scenario.validate(), Ok(()));
+    assert_eq!(scenario.check(), Ok(()));
 }

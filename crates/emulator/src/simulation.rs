@@ -9,22 +9,27 @@ use cxone::simulate::{
     PROBABILITY_ADJUSTMENT, SimulateRequest, SimulateResponse, SimulatedSettings,
 };
 use cxone::validate::TimeBucket;
-use dialer::history::{CampaignPlan, HistoryBucket};
+use dialer::{CampaignPlan, HistoryBucket};
 
 use crate::failure::ApiFailure;
 use crate::limits::WorkLimits;
 use crate::seed::{derive_seed, simulation_id};
 
-/// The most a simulated `compliance_abandon_rate` may be before the answer rate must come down: the
-/// FCC/FTC 3 % rule. The engine's own limit ([`dialer::pacing::LEGAL_ABANDON_LIMIT`]), so the pacing
-/// target and the server's refusal can never disagree.
-pub const COMPLIANCE_ABANDON_LIMIT: f64 = dialer::pacing::LEGAL_ABANDON_LIMIT;
+/// The regime the probability-adjustment rule holds a simulation to: the FCC/FTC rule, whose limit
+/// ([`dialer::Regime::limit`]) the engine's pacing uses too, so the pacing target and the server's
+/// refusal can never disagree.
+pub const COMPLIANCE_REGIME: dialer::Regime = dialer::Regime::Fcc;
+
+/// The most a simulated `compliance_abandon_rate` may be before the answer rate must come down
+/// ([`COMPLIANCE_REGIME`]'s limit).
+pub const COMPLIANCE_ABANDON_LIMIT: f64 = COMPLIANCE_REGIME.limit();
 
 /// Simulates `request` for `campaign_id` with the seed derived from the request ([`derive_seed`]).
 ///
 /// Failures carry the status and detail the HTTP server answers with: 400 for an invalid campaign id or
 /// body (every violation listed), a broken work limit, or a simulated compliance abandon rate over
-/// 3 % (detail containing `probability adjustment`); 500 if the response cannot be built.
+/// [`COMPLIANCE_ABANDON_LIMIT`] (detail containing `probability adjustment`); 500 if the response
+/// cannot be built.
 pub fn simulate(
     request: &SimulateRequest,
     campaign_id: &str,
@@ -59,9 +64,14 @@ pub fn simulate_with_progress(
 ) -> Result<SimulateResponse, ApiFailure> {
     let (plan, scenario) = prepare(request, campaign_id, limits, seed)?;
     let window = request.simulation_window_minutes;
-    let report = dialer::try_simulate_with_progress(&scenario, progress).map_err(engine_refusal)?;
+    let report = dialer::simulate(
+        &scenario,
+        dialer::Options {
+            progress: Some(progress),
+        },
+    );
     let settings = &request.predictive_dialer_settings;
-    let compliance = report.metrics.compliance_abandon_rate.mean;
+    let compliance = report.compliance.regime(COMPLIANCE_REGIME).rate.mean;
     if compliance > COMPLIANCE_ABANDON_LIMIT {
         return Err(ApiFailure::bad_request(format!(
             "simulated compliance abandon rate {:.2} % exceeds the {} % limit at answer rate {} with {} \
@@ -73,7 +83,7 @@ pub fn simulate_with_progress(
         )));
     }
 
-    let accuracy = dialer::history::predicted_accuracy(&report, &plan.history).clamp(0.0, 1.0);
+    let accuracy = dialer::predicted_accuracy(&report, &plan.history).clamp(0.0, 1.0);
     let answered_settings = SimulatedSettings::from_request(
         settings,
         report.metrics.answer_rate.mean,
@@ -88,7 +98,12 @@ pub fn simulate_with_progress(
         tracing::error!(error = %e, "engine buckets could not be serialized");
         ApiFailure::internal()
     })?;
+    let compliance = serde_json::to_value(&report.compliance).map_err(|e| {
+        tracing::error!(error = %e, "engine compliance figures could not be serialized");
+        ApiFailure::internal()
+    })?;
     let mut extra = serde_json::Map::new();
+    extra.insert("compliance".into(), compliance);
     extra.insert("replications".into(), replications.into());
     extra.insert("seed".into(), seed_used.into());
     extra.insert("buckets".into(), buckets);
@@ -109,7 +124,7 @@ pub fn simulate_with_progress(
 pub fn scenario_for_request(
     request: &SimulateRequest,
     campaign_id: &str,
-) -> Result<dialer::Scenario, ApiFailure> {
+) -> Result<dialer::ValidScenario, ApiFailure> {
     let seed = derive_seed(request, campaign_id);
     prepare(request, campaign_id, &WorkLimits::for_local_use(), seed).map(|(_, scenario)| scenario)
 }
@@ -120,7 +135,7 @@ fn prepare(
     campaign_id: &str,
     limits: &WorkLimits,
     seed: u64,
-) -> Result<(CampaignPlan, dialer::Scenario), ApiFailure> {
+) -> Result<(CampaignPlan, dialer::ValidScenario), ApiFailure> {
     check_campaign_id(campaign_id)?;
     request.validate().map_err(|violations| {
         let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
@@ -134,7 +149,7 @@ fn prepare(
     let window = request.simulation_window_minutes;
     limits.check_request(window, request.historical_data.len())?;
     let plan = campaign_plan(request, limits.replications, seed)?;
-    let scenario = dialer::history::plan_to_scenario(&plan).map_err(engine_refusal)?;
+    let scenario = dialer::plan_to_scenario(&plan).map_err(engine_refusal)?;
     limits.check_agents(scenario.agents, window)?;
     Ok((plan, scenario))
 }
@@ -215,12 +230,32 @@ mod tests {
         }
     }
 
+    /// The refusal reads the engine's own figure for the regime: a campaign that over-dials is
+    /// refused exactly when the report's regime rate is over the regime's limit, and its detail
+    /// states that limit.
     #[test]
     fn the_compliance_limit_is_the_engines() {
-        assert_eq!(
-            COMPLIANCE_ABANDON_LIMIT,
-            dialer::pacing::LEGAL_ABANDON_LIMIT
+        let request: SimulateRequest = serde_json::from_value(serde_json::json!({
+            "predictiveDialerSettings": {"answerRate": 0.5, "agents": 4, "dialerType": "POWER",
+                                         "maxCalls": 40, "interval": 0, "agentEfficiency": 1.0},
+            "historicalData": [{"timeBucket": "09:00-10:00", "callsAttempted": 100,
+                                "callsAnswered": 50, "avgTalkTimeSeconds": 120}],
+            "simulationWindowMinutes": 60
+        }))
+        .unwrap();
+        let limits = WorkLimits::for_local_use();
+        let seed = derive_seed(&request, "c1");
+        let (_, scenario) = prepare(&request, "c1", &limits, seed).unwrap();
+        let report = dialer::simulate(&scenario, dialer::Options::default());
+        let rate = report.compliance.regime(COMPLIANCE_REGIME).rate.mean;
+        assert_eq!(rate, report.metrics.compliance_abandon_rate.mean);
+        assert!(
+            rate > COMPLIANCE_ABANDON_LIMIT,
+            "{rate}: no over-dial to refuse"
         );
-        assert_eq!(format!("{}", COMPLIANCE_ABANDON_LIMIT * 100.0), "3");
+        let refused = simulate_with_seed(&request, "c1", &limits, seed).unwrap_err();
+        assert_eq!(refused.status, 400);
+        let limit = format!("the {} % limit", COMPLIANCE_REGIME.limit() * 100.0);
+        assert!(refused.detail.contains(&limit), "{}", refused.detail);
     }
 }

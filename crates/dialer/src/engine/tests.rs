@@ -5,15 +5,15 @@ use serde_json::json;
 use crate::replicate::replication_tally;
 use crate::scenario::Scenario;
 use crate::tally::Tally;
+use crate::validation::ValidScenario;
 
-fn scenario(value: serde_json::Value) -> Scenario {
+fn scenario(value: serde_json::Value) -> ValidScenario {
     let scenario: Scenario = serde_json::from_value(value).unwrap();
-    scenario.validate().unwrap();
-    scenario
+    scenario.validate().unwrap()
 }
 
 /// The tallies of replications `0..replications`, merged over the buckets and replications.
-fn merged(scenario: &Scenario, replications: u64) -> Tally {
+fn merged(scenario: &ValidScenario, replications: u64) -> Tally {
     let mut whole = Tally::default();
     for index in 0..replications {
         for bucket in &replication_tally(scenario, index).buckets {

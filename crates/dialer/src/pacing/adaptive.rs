@@ -6,7 +6,10 @@
 
 use std::collections::VecDeque;
 
-use super::Snapshot;
+use rand::rngs::ChaCha8Rng;
+
+use super::{CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Snapshot, ratio_lines};
+use crate::outcome::{DialOutcome, LiveOutcome};
 use crate::scenario::AdaptiveVariant;
 
 /// Samples averaged by each level update (one a second).
@@ -141,12 +144,7 @@ impl Adaptive {
         }
     }
 
-    /// The current level.
-    pub fn level(&self) -> f64 {
-        self.level
-    }
-
-    /// An attempt stopped ringing.
+    /// An attempt stopped ringing; `live` says whether a person answered.
     pub fn on_dial_outcome(&mut self, live: bool) {
         self.calls_today += 1;
         self.this_second.0 += 1;
@@ -155,8 +153,8 @@ impl Adaptive {
         }
     }
 
-    /// A live answer was connected or abandoned.
-    pub fn on_live_outcome(&mut self, abandoned: bool) {
+    /// A live answer was connected (in time or late) or abandoned.
+    pub fn on_live_answer_end(&mut self, abandoned: bool) {
         if abandoned {
             self.drops_today += 1;
             self.this_second.1 += 1;
@@ -205,6 +203,47 @@ impl Adaptive {
             variant: self.variant,
             minutes_left: (self.window - snapshot.now) / 60.0,
         });
+    }
+}
+
+impl PacingStrategy for Adaptive {
+    #[inline]
+    fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+        ratio_lines(self.level, snapshot)
+    }
+
+    #[inline]
+    fn on_dial_end(&mut self, outcome: DialOutcome) {
+        self.on_dial_outcome(outcome.is_live());
+    }
+
+    #[inline]
+    fn on_live_outcome(&mut self, outcome: LiveOutcome) {
+        self.on_live_answer_end(outcome.is_abandoned());
+    }
+
+    /// It samples once a second from the first second on.
+    fn first_wake(&mut self, _rng: &mut ChaCha8Rng) -> Option<f64> {
+        Some(1.0)
+    }
+
+    fn on_wake(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+        self.sample(snapshot);
+        0
+    }
+
+    fn next_wake(&mut self, now: f64, _rng: &mut ChaCha8Rng) -> Option<f64> {
+        (now + 1.0 < self.window).then_some(now + 1.0)
+    }
+
+    fn cost(&self, inputs: &CostInputs) -> PacingCost {
+        PacingCost {
+            lines: (self.max_level * inputs.agents).ceil(),
+            run_nanos: SIMPLE_RUN_NANOS,
+            wakes_per_second: 1.0,
+            open_loop_dials_per_second: None,
+            paced_by_agents: false,
+        }
     }
 }
 

@@ -1,22 +1,33 @@
-//! Pacing strategies: each a small function of a [`Snapshot`] of the dialer's state to the number of
-//! lines to start now (DESIGN §5.2, Appendix A).
+//! Pacing strategies (DESIGN §5.2, Appendix A): each a [`PacingStrategy`], a small function of a
+//! [`Snapshot`] of the dialer's state to the number of lines to start now, told how each attempt
+//! and each live answer ended, woken by the engine when it asks to be.
+//!
+//! The engine holds a [`Pacing`], an enum over the strategies whose methods forward to the one it
+//! holds (static dispatch: no virtual call in the event loop). Adding a strategy is its own file
+//! (a type implementing [`PacingStrategy`]) and one line in [`strategies!`]'s invocation below, plus
+//! its `dialer.mode` variant in [`DialerMode`] and the line in [`Pacing::new`] that builds it.
 
 mod adaptive;
+mod poisson;
 mod predictive;
 mod progressive;
 mod ratio;
 
-pub use adaptive::{Adaptive, LevelInputs, next_level};
+pub use adaptive::Adaptive;
+pub use poisson::Poisson;
 pub use predictive::Predictive;
-pub use progressive::progressive_lines;
-pub use ratio::ratio_lines;
+pub use progressive::{Progressive, progressive_lines};
+pub use ratio::{Ratio, ratio_lines};
+
+use rand::rngs::ChaCha8Rng;
 
 use crate::agents::AgentPool;
 use crate::distribution::Sampler;
+use crate::outcome::{DialOutcome, LiveOutcome};
 use crate::scenario::DialerMode;
 
-/// The abandonment limit the law holds a campaign to (FCC/FTC, of live answers).
-pub const LEGAL_ABANDON_LIMIT: f64 = 0.03;
+/// Work of one run of a strategy that reads a few counters, in nanoseconds of a reference core.
+pub(crate) const SIMPLE_RUN_NANOS: f64 = 5.0;
 
 /// What a strategy sees when it runs.
 #[derive(Debug, Clone, Copy)]
@@ -42,18 +53,121 @@ impl Snapshot<'_> {
     }
 }
 
-/// A pacing strategy with its running state.
-#[derive(Debug, Clone)]
-pub enum Pacing {
+/// What a strategy is expected to cost in one replication, for the engine's work limits
+/// ([`crate::validation::WorkEstimate`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PacingCost {
+    /// Most lines it keeps in flight (dialling, waiting or talking), before `max_lines`; the
+    /// engine's estimate of dial attempts follows from it.
+    pub lines: f64,
+    /// Work of one pacing run, in nanoseconds of a reference core.
+    pub run_nanos: f64,
+    /// Wake events it asks for per second of window (its own clock).
+    pub wakes_per_second: f64,
+    /// Dial attempts per second it starts on its own clock (open loop), if it does.
+    pub open_loop_dials_per_second: Option<f64>,
+    /// Whether it dials only for agents it expects free (so that dial attempts are bounded by
+    /// what the agents can take, not only by its lines).
+    pub paced_by_agents: bool,
+}
+
+/// What the work estimate of a strategy reads from a scenario.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostInputs {
+    /// Agents staffed.
+    pub agents: f64,
+    /// Lowest live-answer probability of the day (at least 0.05).
+    pub lowest_live_probability: f64,
+}
+
+/// A pacing strategy: its running state and its rules.
+pub trait PacingStrategy {
+    /// Lines to start now (before the `max_lines` cap, which the engine applies).
+    fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32;
+
+    /// An attempt stopped ringing with `outcome`.
+    fn on_dial_end(&mut self, _outcome: DialOutcome) {}
+
+    /// A live answer was connected in time, connected late or abandoned.
+    fn on_live_outcome(&mut self, _outcome: LiveOutcome) {}
+
+    /// Whether the engine should hold a Ready agent back from a pause because a call was dialled
+    /// for it (progressive dialling promises every ringing call an agent).
+    fn reserves_agents(&self) -> bool {
+        false
+    }
+
+    /// When the strategy wants its first wake event, if ever (drawing from `rng` if it must).
+    fn first_wake(&mut self, _rng: &mut ChaCha8Rng) -> Option<f64> {
+        None
+    }
+
+    /// The wake event it asked for, at `snapshot.now` (within the window): lines to start now.
+    fn on_wake(&mut self, _snapshot: &Snapshot<'_>) -> u32 {
+        0
+    }
+
+    /// After a wake's lines are started: when it wants the next one, if ever.
+    fn next_wake(&mut self, _now: f64, _rng: &mut ChaCha8Rng) -> Option<f64> {
+        None
+    }
+
+    /// Its expected cost, for the work limits.
+    fn cost(&self, inputs: &CostInputs) -> PacingCost;
+}
+
+/// Defines [`Pacing`], an enum with one variant per strategy, and its [`PacingStrategy`] impl that
+/// forwards every method to the strategy held.
+macro_rules! strategies {
+    ($($(#[doc = $doc:expr])* $variant:ident($strategy:ty),)*) => {
+        /// The strategy a replication runs, with its running state.
+        #[derive(Debug, Clone)]
+        pub enum Pacing {
+            $($(#[doc = $doc])* $variant($strategy),)*
+        }
+
+        impl PacingStrategy for Pacing {
+            #[inline]
+            fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+                match self { $(Self::$variant(s) => PacingStrategy::lines_to_start(s, snapshot),)* }
+            }
+            #[inline]
+            fn on_dial_end(&mut self, outcome: DialOutcome) {
+                match self { $(Self::$variant(s) => PacingStrategy::on_dial_end(s, outcome),)* }
+            }
+            #[inline]
+            fn on_live_outcome(&mut self, outcome: LiveOutcome) {
+                match self { $(Self::$variant(s) => PacingStrategy::on_live_outcome(s, outcome),)* }
+            }
+            #[inline]
+            fn reserves_agents(&self) -> bool {
+                match self { $(Self::$variant(s) => PacingStrategy::reserves_agents(s),)* }
+            }
+            fn first_wake(&mut self, rng: &mut ChaCha8Rng) -> Option<f64> {
+                match self { $(Self::$variant(s) => PacingStrategy::first_wake(s, rng),)* }
+            }
+            #[inline]
+            fn on_wake(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+                match self { $(Self::$variant(s) => PacingStrategy::on_wake(s, snapshot),)* }
+            }
+            #[inline]
+            fn next_wake(&mut self, now: f64, rng: &mut ChaCha8Rng) -> Option<f64> {
+                match self { $(Self::$variant(s) => PacingStrategy::next_wake(s, now, rng),)* }
+            }
+            fn cost(&self, inputs: &CostInputs) -> PacingCost {
+                match self { $(Self::$variant(s) => PacingStrategy::cost(s, inputs),)* }
+            }
+        }
+    };
+}
+
+strategies! {
     /// One line per Ready agent not yet matched.
-    Progressive,
+    Progressive(Progressive),
     /// A fixed number of lines per available agent.
-    Ratio {
-        /// Lines per available agent.
-        level: f64,
-    },
-    /// Open loop: the engine dials on a Poisson clock; pacing never adds lines.
-    Poisson,
+    Ratio(Ratio),
+    /// Open loop: dials on a Poisson clock.
+    Poisson(Poisson),
     /// VICIdial's adaptive level.
     Adaptive(Adaptive),
     /// The abandon-rate controller.
@@ -66,9 +180,11 @@ impl Pacing {
     /// counts agents becoming free (seconds) and `window` the window's length in seconds.
     pub fn new(mode: &DialerMode, live_probability: f64, look_ahead: f64, window: f64) -> Self {
         match *mode {
-            DialerMode::Progressive => Self::Progressive,
-            DialerMode::Ratio { level } => Self::Ratio { level },
-            DialerMode::Poisson { .. } => Self::Poisson,
+            DialerMode::Progressive => Self::Progressive(Progressive),
+            DialerMode::Ratio { level } => Self::Ratio(Ratio { level }),
+            DialerMode::Poisson { dials_per_minute } => {
+                Self::Poisson(Poisson::new(dials_per_minute))
+            }
             DialerMode::Adaptive {
                 variant,
                 drop_target,
@@ -86,57 +202,6 @@ impl Pacing {
                 live_probability,
                 look_ahead,
             )),
-        }
-    }
-
-    /// Lines to start now (before the `max_lines` cap, which the engine applies).
-    #[inline]
-    pub fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
-        match self {
-            Self::Progressive => progressive_lines(snapshot),
-            Self::Ratio { level } => ratio_lines(*level, snapshot),
-            Self::Poisson => 0,
-            Self::Adaptive(adaptive) => ratio_lines(adaptive.level(), snapshot),
-            Self::Predictive(predictive) => predictive.lines_to_start(snapshot),
-        }
-    }
-
-    /// Whether the engine should hold a Ready agent back from a pause because a call was dialled
-    /// for it (progressive dialling promises every ringing call an agent).
-    pub fn reserves_agents(&self) -> bool {
-        matches!(self, Self::Progressive)
-    }
-
-    /// An attempt stopped ringing; `live` says whether a person answered.
-    #[inline]
-    pub fn on_dial_outcome(&mut self, live: bool) {
-        match self {
-            Self::Adaptive(adaptive) => adaptive.on_dial_outcome(live),
-            Self::Predictive(predictive) => predictive.on_dial_outcome(live),
-            _ => {}
-        }
-    }
-
-    /// A live answer was connected in time (`dropped` false) or abandoned or connected late
-    /// (`dropped` true); `abandoned` says which of the two drops it was.
-    #[inline]
-    pub fn on_live_outcome(&mut self, dropped: bool, abandoned: bool) {
-        match self {
-            Self::Adaptive(adaptive) => adaptive.on_live_outcome(abandoned),
-            Self::Predictive(predictive) => predictive.on_live_outcome(dropped),
-            _ => {}
-        }
-    }
-
-    /// Whether the strategy wants a sample every second ([`Pacing::sample`]).
-    pub fn samples(&self) -> bool {
-        matches!(self, Self::Adaptive(_))
-    }
-
-    /// The once-a-second sample (adaptive level updates).
-    pub fn sample(&mut self, snapshot: &Snapshot<'_>) {
-        if let Self::Adaptive(adaptive) = self {
-            adaptive.sample(snapshot);
         }
     }
 }

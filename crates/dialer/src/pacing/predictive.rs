@@ -29,7 +29,7 @@
 //! which at hundreds of answers a minute makes the loop oscillate), so it settles where the drop
 //! rate equals the target. The integral is held (anti-windup) while `α` sits at a bound and the
 //! step pushes it further out, and while the dialer is in fallback (dialling progressively, no
-//! drops come, and an integral left running would rise all along and over-dial when it ends). When the windowed rate passes the legal limit (3 %), the dialer falls back
+//! drops come, and an integral left running would rise all along and over-dial when it ends). When the windowed rate passes the legal limit (FCC/FTC), the dialer falls back
 //! to progressive dialling until the rate is back under the target.
 //!
 //! Until the window has seen [`MIN_ANSWERS`] live answers, the rate is drops over `MIN_ANSWERS`
@@ -37,8 +37,9 @@
 //! rate and force progressive dialling for the next 39 answers. Early on this counts drops against
 //! a budget of 3 in the first 100 answers.
 
-use super::{LEGAL_ABANDON_LIMIT, Snapshot, progressive_lines};
+use super::{CostInputs, PacingCost, PacingStrategy, Snapshot, progressive_lines};
 use crate::agents::AgentState;
+use crate::compliance::Regime;
 use crate::distribution::{Sampler, erfc};
 
 /// Live answers in the rolling window the drop rate is measured over.
@@ -151,16 +152,19 @@ impl Predictive {
         }
     }
 
+    #[cfg(test)]
     /// The controller's output `α` (the risk taken is `target · e^α`).
     pub fn alpha(&self) -> f64 {
         self.alpha
     }
 
+    #[cfg(test)]
     /// Whether it is dialling progressively until its drop rate recovers.
     pub fn in_fallback(&self) -> bool {
         self.fallback
     }
 
+    #[cfg(test)]
     /// The drop rate over the rolling window of recent live answers (over [`MIN_ANSWERS`] while
     /// the window holds fewer).
     pub fn windowed_drop_rate(&self) -> f64 {
@@ -177,7 +181,7 @@ impl Predictive {
     pub fn on_live_outcome(&mut self, dropped: bool) {
         self.outcomes.push(dropped);
         let rate = self.outcomes.rate();
-        if rate > LEGAL_ABANDON_LIMIT {
+        if rate > Regime::Fcc.limit() {
             self.fallback = true;
         } else if rate <= self.target {
             self.fallback = false;
@@ -276,6 +280,38 @@ impl Predictive {
             }
         }
         low.max(floor)
+    }
+}
+
+/// Work of one pacing run per busy agent it looks at (the talk-time survival function), in
+/// nanoseconds of a reference core.
+const BUSY_AGENT_NANOS: f64 = 20.0;
+
+impl PacingStrategy for Predictive {
+    #[inline]
+    fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+        Predictive::lines_to_start(self, snapshot)
+    }
+
+    #[inline]
+    fn on_dial_end(&mut self, outcome: crate::outcome::DialOutcome) {
+        self.on_dial_outcome(outcome.is_live());
+    }
+
+    #[inline]
+    fn on_live_outcome(&mut self, outcome: crate::outcome::LiveOutcome) {
+        Predictive::on_live_outcome(self, outcome.is_drop());
+    }
+
+    fn cost(&self, inputs: &CostInputs) -> PacingCost {
+        PacingCost {
+            lines: (inputs.agents / inputs.lowest_live_probability).ceil(),
+            // Every run looks at every agent.
+            run_nanos: BUSY_AGENT_NANOS * inputs.agents,
+            wakes_per_second: 0.0,
+            open_loop_dials_per_second: None,
+            paced_by_agents: true,
+        }
     }
 }
 

@@ -1,7 +1,32 @@
 //! Progressive dialling: one line per Ready agent not yet matched to a ringing or waiting call.
 //! Every live answer therefore finds an agent, so it never abandons.
 
-use super::Snapshot;
+use super::{CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Snapshot};
+
+/// The progressive strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progressive;
+
+impl PacingStrategy for Progressive {
+    #[inline]
+    fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+        progressive_lines(snapshot)
+    }
+
+    fn reserves_agents(&self) -> bool {
+        true
+    }
+
+    fn cost(&self, inputs: &CostInputs) -> PacingCost {
+        PacingCost {
+            lines: inputs.agents,
+            run_nanos: SIMPLE_RUN_NANOS,
+            wakes_per_second: 0.0,
+            open_loop_dials_per_second: None,
+            paced_by_agents: true,
+        }
+    }
+}
 
 /// Ready agents minus the calls already dialling or waiting for them.
 #[inline]

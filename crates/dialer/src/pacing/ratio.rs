@@ -1,7 +1,31 @@
 //! VICIdial RATIO: keep `round(level × available agents)` lines in use, counting lines dialling,
 //! ringing, waiting for an agent and talking.
 
-use super::Snapshot;
+use super::{CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Snapshot};
+
+/// The RATIO strategy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ratio {
+    /// Lines per available agent.
+    pub level: f64,
+}
+
+impl PacingStrategy for Ratio {
+    #[inline]
+    fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+        ratio_lines(self.level, snapshot)
+    }
+
+    fn cost(&self, inputs: &CostInputs) -> PacingCost {
+        PacingCost {
+            lines: (self.level * inputs.agents).ceil(),
+            run_nanos: SIMPLE_RUN_NANOS,
+            wakes_per_second: 0.0,
+            open_loop_dials_per_second: None,
+            paced_by_agents: false,
+        }
+    }
+}
 
 /// Lines to start so that `round(level × available agents)` are in use.
 #[inline]
