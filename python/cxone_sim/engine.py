@@ -22,8 +22,9 @@ def simulate(
     seed: Optional[int] = None,
 ) -> Dict[str, Any]:
     """Runs the engine and returns its report, the object ``cxone-sim simulate --json`` prints:
-    ``{"replications", "seed", "metrics": {name: {"mean", "ci95": [lo, hi]}}, "buckets": [...],
-    ...}``.
+    ``{"replications", "seed", "metrics": {name: {"mean", "ci95": [lo, hi], "n"}}, "compliance":
+    {regime: {"limit", "period", "rate", "share_over_limit", "windows_over_limit", ...}},
+    "buckets": [...]}``.
 
     ``scenario`` is an engine scenario (a dict in the scenario file's shape, DESIGN §5.6: ``agents``,
     ``dialer``, ``window_minutes``, distributions…) or a payload (a

@@ -27,9 +27,17 @@ fn scenario_of(py: Python<'_>, document: &str) -> PyResult<Scenario> {
         Some(true) => {
             let payload = contract::validated_payload(py, document)?;
             let request = SimulateRequest::from_payload(&payload);
-            emulator::scenario_for_request(&request, &payload.campaign_id).map_err(|failure| {
-                errors::rule_violations(py, contract::PAYLOAD, [(String::new(), failure.detail)])
-            })
+            // Checked as the emulator checks it, then opened again: the seed and replications given
+            // here may still change, and the whole is checked once more before it runs.
+            emulator::scenario_for_request(&request, &payload.campaign_id)
+                .map(dialer::ValidScenario::into_scenario)
+                .map_err(|failure| {
+                    errors::rule_violations(
+                        py,
+                        contract::PAYLOAD,
+                        [(String::new(), failure.detail)],
+                    )
+                })
         }
         Some(false) => errors::decode(py, "scenario", document),
         None => Err(errors::validation_error(
@@ -64,13 +72,13 @@ pub fn simulate(
     if let Some(replications) = replications {
         scenario.replications = replications;
     }
-    scenario.validate().map_err(|violations| {
+    let valid = scenario.validate().map_err(|violations| {
         errors::rule_violations(
             py,
             "scenario",
             violations.into_iter().map(|v| (v.path, v.message)),
         )
     })?;
-    let report = py.detach(move || dialer::simulate(&scenario));
+    let report = py.detach(move || dialer::simulate(&valid, dialer::Options::default()));
     serde_json::to_string(&report).map_err(errors::internal)
 }

@@ -37,6 +37,10 @@ def test_a_scenario_gives_the_engine_report() -> None:
     lo, hi = metrics["occupancy"]["ci95"]
     assert lo <= metrics["occupancy"]["mean"] <= hi
     assert len(report["buckets"]) == 2
+    # The compliance object (DESIGN §8): progressive dialling never breaches.
+    fcc = report["compliance"]["fcc"]
+    assert fcc["limit"] == 0.03 and fcc["rate"]["mean"] == 0.0
+    assert fcc["windows_over_limit"]["share"] == 0.0 and fcc["windows_over_limit"]["n"] == 4
     json.dumps(report)
 
 
