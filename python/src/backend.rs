@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use cli::any_backend::AnyBackend;
-use cxone::{SimulateRequest, SimulateResponse};
+use contract::{SimulateRequest, SimulateResponse};
 use pyo3::prelude::*;
 use serde::Serialize;
 use url::Url;

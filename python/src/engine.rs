@@ -1,12 +1,12 @@
 //! `simulate`: the engine on a payload or a scenario (DESIGN §5.6), as `cxone-sim simulate` runs it.
 
-use cxone::SimulateRequest;
+use contract::SimulateRequest;
 use dialer::Scenario;
 use pyo3::prelude::*;
 use serde_json::Value;
 
-use crate::contract;
 use crate::errors::{self, VALUE_ERROR};
+use crate::payload;
 
 /// A payload has a `historical_matrix`; a scenario has a `dialer` or a `window_minutes`.
 fn is_payload(value: &Value) -> Option<bool> {
@@ -25,18 +25,14 @@ fn scenario_of(py: Python<'_>, document: &str) -> PyResult<Scenario> {
     let value: Value = errors::decode(py, "scenario", document)?;
     match is_payload(&value) {
         Some(true) => {
-            let payload = contract::validated_payload(py, document)?;
+            let payload = payload::validated_payload(py, document)?;
             let request = SimulateRequest::from_payload(&payload);
             // Checked as the emulator checks it, then opened again: the seed and replications given
             // here may still change, and the whole is checked once more before it runs.
             emulator::scenario_for_request(&request, &payload.campaign_id)
                 .map(dialer::ValidScenario::into_scenario)
                 .map_err(|failure| {
-                    errors::rule_violations(
-                        py,
-                        contract::PAYLOAD,
-                        [(String::new(), failure.detail)],
-                    )
+                    errors::rule_violations(py, payload::PAYLOAD, [(String::new(), failure.detail)])
                 })
         }
         Some(false) => errors::decode(py, "scenario", document),

@@ -9,7 +9,7 @@
 //! # Layout
 //! - [`errors`]: violations become `cxone_sim.ValidationError`, client failures `cxone_sim.CXoneError`.
 //! - [`runtime`]: the one async runtime the client runs on.
-//! - [`contract`]: payload validation, the simulate request built from a payload, the variance check.
+//! - [`payload`]: payload validation, the simulate request built from a payload, the variance check.
 //! - [`engine`]: `simulate`, the engine on a payload or a scenario.
 //! - [`backend`]: `Backend`, where a simulate request runs (in process, or a CXone-compatible server).
 //! - [`record`]: the workforce-planner webhook and the audit line, the `cli` library's.
@@ -20,9 +20,9 @@
 use pyo3::prelude::*;
 
 mod backend;
-mod contract;
 mod engine;
 mod errors;
+mod payload;
 mod record;
 mod runtime;
 
@@ -30,9 +30,9 @@ mod runtime;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(contract::validate_payload, m)?)?;
-    m.add_function(wrap_pyfunction!(contract::simulate_request, m)?)?;
-    m.add_function(wrap_pyfunction!(contract::variance, m)?)?;
+    m.add_function(wrap_pyfunction!(payload::validate_payload, m)?)?;
+    m.add_function(wrap_pyfunction!(payload::simulate_request, m)?)?;
+    m.add_function(wrap_pyfunction!(payload::variance, m)?)?;
     m.add_function(wrap_pyfunction!(engine::simulate, m)?)?;
     m.add_function(wrap_pyfunction!(record::deliver_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(record::append_audit, m)?)?;

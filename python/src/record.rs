@@ -3,7 +3,7 @@
 
 use cli::audit::{self, AuditEntry, PayloadSnapshot, RunOutcome, WebhookRecord};
 use cli::webhook::{self, Webhook};
-use cxone::{SimulateResponse, VarianceAnalysis};
+use contract::{SimulateResponse, VarianceAnalysis};
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 use serde_json::Value;
@@ -139,10 +139,10 @@ pub fn append_audit(
         .map(|text| errors::decode(py, "variance_result", text))
         .transpose()?;
     let webhook = webhook.map(|text| webhook_record(py, text)).transpose()?;
-    let abandon_rate = response.as_ref().and_then(|r| {
-        let mean = |name: &str| r.metrics.get(name)?.get("mean")?.as_f64();
-        mean("compliance_abandon_rate").or_else(|| mean("abandon_rate"))
-    });
+    // As `cxone-sim run` records it.
+    let abandon_rate = response
+        .as_ref()
+        .and_then(|r| r.metrics.as_ref()?.compliance_abandon());
     let now = jiff::Timestamp::now();
     let entry = AuditEntry {
         timestamp: now
@@ -162,7 +162,11 @@ pub fn append_audit(
             .map_or_else(|| "UNKNOWN".to_owned(), |r| r.status.clone()),
         latency_ms,
         variance_analysis,
-        model_accuracy_rate: response.as_ref().map_or(0.0, |r| r.predicted_accuracy),
+        // As in the seed: 0.0 when the server reports no accuracy.
+        model_accuracy_rate: response
+            .as_ref()
+            .and_then(|r| r.predicted_accuracy)
+            .unwrap_or(0.0),
         run_id,
         backend: backend_name(py, backend)?,
         outcome: outcome(py, outcome_name)?,

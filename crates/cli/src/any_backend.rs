@@ -31,7 +31,7 @@ impl SimulateBackend for AnyBackend {
                 match &answer {
                     Ok(done) => tracing::info!(
                         status = %done.value.status,
-                        simulated_answer_rate = done.value.predictive_dialer_settings.answer_rate,
+                        simulated_answer_rate = done.value.predictive_dialer_settings.as_ref().and_then(|s| s.answer_rate),
                         "local simulation finished"
                     ),
                     Err(e) => tracing::info!(error = %e, "local simulation refused the request"),

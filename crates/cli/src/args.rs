@@ -111,9 +111,9 @@ pub struct RunArgs {
     /// Workforce planner webhook, notified after a compliant run.
     #[arg(long, env = "WORKFORCE_CALLBACK_URL")]
     pub callback_url: Option<String>,
-    /// Seed of the local simulation (default: derived from the request, so a payload always gives
-    /// the same answer).
-    #[arg(long)]
+    /// Seed of the local simulation, 0 to 9007199254740991 (2^53 − 1, so JSON readers keep it
+    /// exact; default: derived from the request, so a payload always gives the same answer).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=contract::simulate::MAX_SEED))]
     pub seed: Option<u64>,
     /// Independent replications of the local simulation: 1 to 200 (default 20). More narrows the 95 %
     /// intervals and costs proportionally more time; the work limit (agents × window × replications)
@@ -146,8 +146,8 @@ pub struct SimulateArgs {
     /// Print the report as JSON on stdout instead of tables.
     #[arg(long)]
     pub json: bool,
-    /// Seed (overrides the file's).
-    #[arg(long)]
+    /// Seed (overrides the file's), 0 to 9007199254740991 (2^53 − 1, so JSON readers keep it exact).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=contract::simulate::MAX_SEED))]
     pub seed: Option<u64>,
     /// Independent replications: 1 to 10 000 (overrides the file's; default 20).
     #[arg(long)]

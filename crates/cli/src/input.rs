@@ -35,6 +35,16 @@ pub fn parse_json<T: DeserializeOwned>(
     what: &str,
     source: &Path,
 ) -> Result<T, Failure> {
+    // serde reads a struct from a JSON array too (fields by position): every file we take is an object.
+    if !text.trim_start().starts_with('{') {
+        return Err(Failure::invalid(anyhow!(
+            "{} is not a valid {what}: it must be a JSON object ({{ … }})",
+            source_name(source)
+        ))
+        .hint(
+            "see examples/seed_payload.json and examples/ratio_scenario.json for the two shapes",
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -5,8 +5,7 @@ use std::io::IsTerminal as _;
 use anyhow::anyhow;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
-use cxone::Violation;
-use serde_json::Value;
+use cxone::{MetricEstimate, SimulatedMetrics, Violation};
 
 use crate::failure::Failure;
 use crate::pipeline::RunResult;
@@ -67,28 +66,19 @@ pub fn listed_violations(source: &str, violations: &[Violation]) -> Failure {
     ))
 }
 
-/// The mean of a metric in the engine's `{"name": {"mean": x, "ci95": [lo, hi]}}` shape (or a bare
-/// number, which a server may send instead).
-pub fn metric_mean(metrics: &Value, name: &str) -> Option<f64> {
-    match metrics.get(name)? {
-        Value::Number(n) => n.as_f64(),
-        other => other.get("mean")?.as_f64(),
-    }
-}
-
-/// The 95 % interval of a metric in the engine's shape, when there is one.
-pub fn metric_ci(metrics: &Value, name: &str) -> Option<(f64, f64)> {
-    let ci = metrics.get(name)?.get("ci95")?.as_array()?;
-    Some((ci.first()?.as_f64()?, ci.get(1)?.as_f64()?))
-}
-
 /// `0.0231 (0.0210–0.0252)`, with the interval when there is one.
-fn with_ci(metrics: &Value, name: &str, format: fn(f64) -> String) -> Option<String> {
-    let mean = metric_mean(metrics, name)?;
-    Some(match metric_ci(metrics, name) {
-        Some((lo, hi)) if hi > lo => format!("{}  ({} – {})", format(mean), format(lo), format(hi)),
-        _ => format(mean),
-    })
+fn with_ci(estimate: MetricEstimate, format: fn(f64) -> String) -> String {
+    match estimate.ci95 {
+        Some([lo, hi]) if hi > lo => {
+            format!(
+                "{}  ({} – {})",
+                format(estimate.mean),
+                format(lo),
+                format(hi)
+            )
+        }
+        _ => format(estimate.mean),
+    }
 }
 
 /// A share as a percentage with two decimals.
@@ -106,12 +96,19 @@ pub fn seconds(x: f64) -> String {
     format!("{x:.2} s")
 }
 
-/// How a metric is shown: its label, its name in the engine's metrics, and its format.
-pub type MetricColumn = (&'static str, &'static str, fn(f64) -> String);
+/// How a metric is shown: its label, where it is in the metrics, and its format.
+pub type MetricColumn = (
+    &'static str,
+    fn(&SimulatedMetrics) -> Option<MetricEstimate>,
+    fn(f64) -> String,
+);
+
+/// The label of the abandon rate held against the compliance limit.
+const ABANDON_RATE_LABEL: &str = "abandon rate";
 
 /// How a metric's row is labelled: the abandon rate held against the limit names the limit.
-pub fn metric_label(label: &str, name: &str) -> String {
-    if name == "compliance_abandon_rate" {
+pub fn metric_label(label: &str) -> String {
+    if label == ABANDON_RATE_LABEL {
         format!("{label} (limit {} %)", ABANDON_LIMIT * 100.0)
     } else {
         label.to_owned()
@@ -120,23 +117,36 @@ pub fn metric_label(label: &str, name: &str) -> String {
 
 /// The engine's metrics in the order people read them.
 pub const METRICS: [MetricColumn; 12] = [
-    ("dial attempts", "dials", count),
-    ("live answers", "live_answers", count),
-    ("answer rate", "answer_rate", rate),
-    ("connected to an agent", "connected", count),
-    ("abandoned", "abandoned", count),
-    ("late (connected after 2 s)", "late", count),
-    ("abandon rate", "compliance_abandon_rate", percent),
-    ("agent occupancy", "occupancy", percent),
+    ("dial attempts", |m| m.dials, count),
+    ("live answers", |m| m.live_answers, count),
+    ("answer rate", |m| m.answer_rate, rate),
+    ("connected to an agent", |m| m.connected, count),
+    ("abandoned", |m| m.abandoned, count),
+    ("late (connected after 2 s)", |m| m.late, count),
+    (
+        ABANDON_RATE_LABEL,
+        |m| m.compliance_abandon_rate.or(m.abandon_rate),
+        percent,
+    ),
+    ("agent occupancy", |m| m.occupancy, percent),
     (
         "connects per agent hour",
-        "connects_per_agent_hour",
+        |m| m.connects_per_agent_hour,
         one_decimal,
     ),
-    ("mean wait for an agent", "mean_wait_seconds", seconds),
-    ("90th percentile wait", "p90_wait_seconds", seconds),
-    ("peak lines in use", "peak_lines", count),
+    ("mean wait for an agent", |m| m.mean_wait_seconds, seconds),
+    ("90th percentile wait", |m| m.p90_wait_seconds, seconds),
+    ("peak lines in use", |m| m.peak_lines, count),
 ];
+
+/// The figures the table shows that an answer does not report, by label.
+pub fn not_reported(metrics: Option<&SimulatedMetrics>) -> Vec<&'static str> {
+    METRICS
+        .iter()
+        .filter(|(_, get, _)| metrics.and_then(get).is_none())
+        .map(|(label, _, _)| *label)
+        .collect()
+}
 
 /// A rate with four decimals.
 pub fn rate(x: f64) -> String {
@@ -191,16 +201,35 @@ pub fn print_run(result: &RunResult, json: bool) {
         row("answer rate requested", format!("{rate:.2}{note}"));
     }
     if let Some(response) = &result.simulation_result {
-        let m = &response.metrics;
-        if let Some(agents) = response.predictive_dialer_settings.agents {
+        row("server status", response.status.clone());
+        if let Some(agents) = response.agents() {
             row("agents", agents.to_string());
         }
-        for (label, name, format) in METRICS {
-            if let Some(text) = with_ci(m, name, format) {
-                row(&metric_label(label, name), text);
+        let metrics = response.metrics.as_ref();
+        for (label, get, format) in METRICS {
+            if let Some(estimate) = metrics.and_then(get) {
+                row(&metric_label(label), with_ci(estimate, format));
             }
         }
-        row("predicted accuracy", percent(response.predicted_accuracy));
+        if let (Some(cap), Some(peak)) = (response.max_calls(), metrics.and_then(|m| m.peak_lines))
+            && peak.mean >= f64::from(cap)
+        {
+            row(
+                "line cap",
+                format!("{cap} lines: reached, it limits the dialer (raise max_lines)"),
+            );
+        }
+        match response.predicted_accuracy {
+            Some(accuracy) => row("predicted accuracy", percent(accuracy)),
+            None => row(
+                "predicted accuracy",
+                "not reported by the server".to_owned(),
+            ),
+        }
+        let missing = not_reported(metrics);
+        if !missing.is_empty() {
+            row("not reported by the server", missing.join(", "));
+        }
     }
     if let Some(v) = &result.variance_analysis {
         row(
@@ -239,15 +268,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn metric_mean_reads_both_shapes() {
-        let m = serde_json::json!({"a": {"mean": 0.5, "ci95": [0.4, 0.6]}, "b": 3});
-        assert_eq!(metric_mean(&m, "a"), Some(0.5));
-        assert_eq!(metric_mean(&m, "b"), Some(3.0));
-        assert_eq!(metric_mean(&m, "c"), None);
-        assert_eq!(
-            with_ci(&m, "a", percent).unwrap(),
-            "50.00 %  (40.00 % – 60.00 %)"
-        );
+    fn figures_show_their_interval_and_missing_ones_are_named() {
+        let e = MetricEstimate {
+            mean: 0.5,
+            ci95: Some([0.4, 0.6]),
+            n: None,
+        };
+        assert_eq!(with_ci(e, percent), "50.00 %  (40.00 % – 60.00 %)");
+        assert_eq!(with_ci(MetricEstimate::value(3.0), count), "3");
+        let m = SimulatedMetrics {
+            occupancy: Some(e),
+            ..Default::default()
+        };
+        let missing = not_reported(Some(&m));
+        assert!(missing.contains(&"dial attempts"));
+        assert!(!missing.contains(&"agent occupancy"));
+        assert_eq!(not_reported(None).len(), METRICS.len());
     }
 
     #[test]

@@ -78,9 +78,11 @@ impl RunResult {
 
     /// The simulated compliance abandon rate, from the response's metrics.
     pub fn abandon_rate(&self) -> Option<f64> {
-        let metrics = &self.simulation_result.as_ref()?.metrics;
-        output::metric_mean(metrics, "compliance_abandon_rate")
-            .or_else(|| output::metric_mean(metrics, "abandon_rate"))
+        self.simulation_result
+            .as_ref()?
+            .metrics
+            .as_ref()?
+            .compliance_abandon()
     }
 
     fn audit_entry(&self) -> AuditEntry {
@@ -95,7 +97,8 @@ impl RunResult {
             response_status: response.map_or_else(|| "UNKNOWN".to_owned(), |r| r.status.clone()),
             latency_ms: self.latency_ms,
             variance_analysis: self.variance_analysis.clone(),
-            model_accuracy_rate: response.map_or(0.0, |r| r.predicted_accuracy),
+            // As in the seed: 0.0 when the server reports no accuracy.
+            model_accuracy_rate: response.and_then(|r| r.predicted_accuracy).unwrap_or(0.0),
             run_id: self.run_id.clone(),
             backend: self.backend,
             outcome: self.status,
@@ -202,7 +205,10 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
     result.attempts = simulated.attempts;
     result.adjustments = simulated.adjustments;
     result.answer_rate_requested = Some(simulated.answer_rate_requested);
-    let simulated_rate = simulated.response.predictive_dialer_settings.answer_rate;
+    // As the seed reads it: without a simulated rate, the rate requested stands.
+    let simulated_rate = simulated
+        .response
+        .answer_rate_or(simulated.answer_rate_requested);
     result.simulation_result = Some(simulated.response);
 
     let analysis = cxone::variance::analyse(

@@ -69,12 +69,12 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
         scenario.agents, scenario.window_minutes
     );
     let report = run_with_progress(scenario).await?;
-    let value = serde_json::to_value(&report)
-        .map_err(|e| Failure::runtime(anyhow!("could not encode the report: {e}")))?;
     if args.json {
-        output::emit(format!("{value:#}"));
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| Failure::runtime(anyhow!("could not encode the report: {e}")))?;
+        output::emit(text);
     } else {
-        print_report(&value, &shape);
+        print_report(&report, &shape);
     }
     Ok(())
 }
@@ -111,32 +111,32 @@ async fn run_with_progress(scenario: dialer::ValidScenario) -> Result<dialer::Re
     .map_err(|e| Failure::runtime(anyhow!("the simulation stopped unexpectedly: {e}")))
 }
 
-fn print_report(report: &Value, shape: &str) {
-    let metrics = &report["metrics"];
+fn print_report(report: &dialer::Report, shape: &str) {
+    let metrics = campaign::report::wire_metrics(&report.metrics);
     let mut t = output::table();
     t.set_header(vec!["metric", "mean", "95 % interval"]);
-    for (label, name, format) in output::METRICS {
-        let Some(mean) = output::metric_mean(metrics, name) else {
+    for (label, get, format) in output::METRICS {
+        let Some(estimate) = get(&metrics) else {
             continue;
         };
-        let interval = output::metric_ci(metrics, name)
-            .map(|(lo, hi)| format!("{} – {}", format(lo), format(hi)))
+        let interval = estimate
+            .ci95
+            .map(|[lo, hi]| format!("{} – {}", format(lo), format(hi)))
             .unwrap_or_default();
         t.add_row(vec![
-            Cell::new(output::metric_label(label, name)),
-            Cell::new(format(mean)),
+            Cell::new(output::metric_label(label)),
+            Cell::new(format(estimate.mean)),
             Cell::new(interval),
         ]);
     }
     output::emit(format!(
         "{shape}, {} replications, seed {}",
-        report["replications"].as_u64().unwrap_or(0),
-        report["seed"].as_u64().unwrap_or(0)
+        report.replications, report.seed
     ));
     output::emit(t);
-    let Some(buckets) = report["buckets"].as_array().filter(|b| b.len() > 1) else {
+    if report.buckets.len() <= 1 {
         return;
-    };
+    }
     let mut t = output::table();
     t.set_header(vec![
         "bucket",
@@ -147,23 +147,23 @@ fn print_report(report: &Value, shape: &str) {
         "abandon rate",
         "occupancy",
     ]);
-    for (i, b) in buckets.iter().enumerate() {
-        let m = &b["metrics"];
-        let get = |name: &str, format: fn(f64) -> String| {
-            output::metric_mean(m, name).map(format).unwrap_or_default()
+    for (i, b) in campaign::report::wire_buckets(report).iter().enumerate() {
+        let m = &b.metrics;
+        let show = |e: Option<cxone::MetricEstimate>, format: fn(f64) -> String| {
+            e.map(|e| format(e.mean)).unwrap_or_default()
         };
-        let span = match (b["start_minute"].as_f64(), b["end_minute"].as_f64()) {
+        let span = match (b.start_minute, b.end_minute) {
             (Some(s), Some(e)) => format!("{s:.0}–{e:.0}"),
             _ => String::new(),
         };
         t.add_row(vec![
             (i + 1).to_string(),
             span,
-            get("dials", count),
-            get("live_answers", count),
-            get("answer_rate", rate),
-            get("compliance_abandon_rate", percent),
-            get("occupancy", percent),
+            show(m.dials, count),
+            show(m.live_answers, count),
+            show(m.answer_rate, rate),
+            show(m.compliance_abandon_rate, percent),
+            show(m.occupancy, percent),
         ]);
     }
     output::emit(t);

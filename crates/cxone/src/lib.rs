@@ -1,13 +1,11 @@
 //! The CXone simulate contract, from the client's side.
 //!
 //! # Layout
-//! - [`payload`]: the payload file a user writes (the seed's `PredictiveSimulationPayload`).
-//! - [`validate`]: the rules both the payload and the request body obey; every violation with its path.
-//! - [`simulate`]: the simulate request and response bodies, and the probability-adjustment signal.
-//! - [`token`]: OAuth 2.0 client-credentials wire types.
-//! - [`variance`]: the variance check of a simulated answer rate against history.
+//! The wire types, their rules and the variance check live in the `contract` crate (no HTTP), and
+//! are re-exported here under their old paths: [`payload`], [`validate`], [`simulate`], [`token`],
+//! [`variance`], [`metrics`].
 //!
-//! The client half:
+//! The client:
 //! - [`credentials`]: the API application's id and secret, and the access token; `Debug` redacts both.
 //! - [`token_cache`]: [`TokenCache`], the OAuth 2.0 client-credentials token, cached, refreshed 60 s
 //!   before expiry, one refresh shared by concurrent callers, transient failures retried.
@@ -67,13 +65,10 @@ pub mod client;
 pub mod clock;
 pub mod credentials;
 pub mod error;
-pub mod payload;
 pub mod retry;
-pub mod simulate;
-pub mod token;
 pub mod token_cache;
-pub mod validate;
-pub mod variance;
+
+pub use contract::{metrics, payload, simulate, token, validate, variance};
 
 pub use adjustment::{Simulated, simulate_with_adjustments};
 pub use backend::SimulateBackend;
@@ -82,11 +77,13 @@ pub use clock::{Clock, ManualClock, Sleeper, SystemClock, TokioSleeper};
 pub use credentials::{AccessToken, ClientCredentials};
 pub use error::{Endpoint, Error};
 
-pub use payload::{DialerType, HistoricalBucket, Payload};
-pub use retry::{Jitter, RetryPolicy};
-pub use simulate::{
+pub use contract::{
     DialerSettings, ErrorBody, SimulateRequest, SimulateResponse, SimulatedSettings,
 };
+pub use contract::{
+    DialerType, HistoricalBucket, MetricEstimate, Payload, ReportedDialerType, SimulatedMetrics,
+    ValidPayload, ValidRequest,
+};
+pub use contract::{VarianceAnalysis, Violation};
+pub use retry::{Jitter, RetryPolicy};
 pub use token_cache::TokenCache;
-pub use validate::Violation;
-pub use variance::VarianceAnalysis;

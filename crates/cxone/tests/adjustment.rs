@@ -247,7 +247,7 @@ async fn the_loop_runs_on_any_backend() {
     assert_eq!(done.adjustments, 3);
     assert_eq!(done.answer_rate_requested, 0.34);
     assert_eq!(done.attempts, 2 + 2 + 2 + 1);
-    assert_eq!(done.response.campaign_id, CAMPAIGN);
+    assert_eq!(done.response.campaign_id.as_deref(), Some(CAMPAIGN));
     let seen = backend.seen.lock().unwrap();
     let rates: Vec<f64> = seen.iter().map(|(rate, _)| *rate).collect();
     assert_eq!(rates, [0.40, 0.38, 0.36, 0.34]);

@@ -40,7 +40,7 @@ async fn a_simulate_request_carries_the_contract_headers_and_body() {
         .unwrap();
 
     assert_eq!(done.attempts, 1);
-    assert_eq!(done.value.predictive_dialer_settings.answer_rate, 0.37);
+    assert_eq!(done.value.answer_rate_or(0.0), 0.37);
     assert_eq!(done.value.status, "COMPLETED");
     assert!(sleeper.waits().is_empty());
     let sent = requests_to(&server, SIMULATE_PATH).await;
@@ -69,8 +69,8 @@ async fn an_answer_with_only_the_answer_rate_and_an_unknown_setting_decodes() {
         .await
         .unwrap();
 
-    let settings = &done.value.predictive_dialer_settings;
-    assert_eq!(settings.answer_rate, 0.35);
+    let settings = done.value.predictive_dialer_settings.as_ref().unwrap();
+    assert_eq!(settings.answer_rate, Some(0.35));
     assert_eq!(settings.agents, None);
     assert_eq!(settings.agent_efficiency, None);
     assert_eq!(

@@ -23,7 +23,6 @@
 //! - [`metrics`]: counters to rates; [`estimate`]: means and t-intervals over replications.
 //! - [`replicate`]: parallel replications and the [`Report`].
 //! - [`erlang`]: Erlang B, C, A, fixed-patience M/M/n+D and Engset closed forms.
-//! - [`history`]: a campaign plan and its call history to a scenario, and the accuracy score.
 //!
 //! # Example
 //!
@@ -52,7 +51,6 @@ pub mod erlang;
 mod estimate;
 mod event;
 mod histogram;
-mod history;
 mod metrics;
 mod model;
 mod outcome;
@@ -69,10 +67,6 @@ pub use compliance::{
 pub use distribution::Distribution;
 pub use engine::ReplicationTally;
 pub use estimate::{Estimate, t_critical_95};
-pub use history::{
-    CampaignPlan, DialerType, HistoryBucket, infer_agents, mean_rate, plan_to_scenario,
-    predicted_accuracy,
-};
 pub use metrics::{MetricSet, MetricValues, Metrics, UNDEFINED};
 pub use outcome::{AmdVerdict, DialOutcome, LiveOutcome};
 pub use replicate::{BucketReport, Options, Report, replication_tally, simulate};

@@ -53,25 +53,9 @@ pub const MAX_LINES: u32 = 1_000_000;
 pub const MAX_QUEUED_CALLS: f64 = 1e6;
 
 /// One thing wrong with an input, with the path of the field at fault
-/// (`dialer.level`, `ring_seconds.live.mean`, `buckets[2].live_answer_probability`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
-pub struct Violation {
-    /// The field at fault, as a path from the document's root.
-    pub path: String,
-    /// What is wrong with it, lowercase, no trailing period.
-    pub message: String,
-}
-
-impl Violation {
-    /// A violation at `path`.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
+/// (`dialer.level`, `ring_seconds.live.mean`, `buckets[2].live_answer_probability`): the one type
+/// every crate of the workspace reports input problems with.
+pub use violation::Violation;
 
 /// Collects violations while walking an input.
 #[derive(Default)]

@@ -1,11 +1,10 @@
 //! Time-varying shape: the schedule's buckets drive the call population and the report, and the
 //! history mapping reproduces the history it came from.
 
-use dialer::{CampaignPlan, DialerType, plan_to_scenario, predicted_accuracy, simulate};
+use dialer::simulate;
 use serde_json::json;
 
 use crate::common::{assert_rate, scenario};
-use crate::strategies::seed_plan;
 
 #[test]
 fn each_bucket_dials_at_its_own_answer_rate_and_talk_time() {
@@ -64,31 +63,4 @@ fn a_bucket_wholly_in_the_warmup_is_left_out() {
     let indices: Vec<usize> = report.buckets.iter().map(|b| b.index).collect();
     assert_eq!(indices, vec![1, 2]);
     assert_eq!(report.buckets[1].end_minute, 150.0);
-}
-
-#[test]
-fn the_seed_payload_reproduces_its_history() {
-    let plan = seed_plan(DialerType::Predictive);
-    let report = simulate(
-        &plan_to_scenario(&plan).unwrap(),
-        dialer::Options::default(),
-    );
-    assert_eq!(report.buckets.len(), 2, "120 minutes of hourly history");
-    let accuracy = predicted_accuracy(&report, &plan.history);
-    assert!(accuracy > 0.97, "{accuracy}");
-    // Simulating at a lower answer rate than history shows is less accurate.
-    let low = CampaignPlan {
-        answer_rate: 0.30,
-        ..plan.clone()
-    };
-    let low_accuracy = predicted_accuracy(
-        &simulate(&plan_to_scenario(&low).unwrap(), dialer::Options::default()),
-        &plan.history,
-    );
-    assert!(
-        (low_accuracy - (1.0 - 0.08 / 0.38)).abs() < 0.03,
-        "{low_accuracy}"
-    );
-    // Simulated answer rate is the requested one.
-    assert!((report.metrics.answer_rate.mean - 0.38).abs() < 0.01);
 }

@@ -1,51 +1,9 @@
 //! How the pacing strategies behave relative to each other (DESIGN §5.2).
 
-use dialer::{CampaignPlan, DialerType, HistoryBucket, Metrics, plan_to_scenario, simulate};
+use dialer::simulate;
 use serde_json::json;
 
 use crate::common::scenario;
-
-/// The seed's example history: 09:00–12:00 in three hourly buckets.
-pub fn seed_history() -> Vec<HistoryBucket> {
-    [
-        (540, 500, 190, 145.0),
-        (600, 620, 245, 138.0),
-        (660, 480, 175, 152.0),
-    ]
-    .into_iter()
-    .map(|(start, attempted, answered, talk)| HistoryBucket {
-        start_minute: start,
-        end_minute: start + 60,
-        calls_attempted: attempted,
-        calls_answered: answered,
-        avg_talk_seconds: talk,
-    })
-    .collect()
-}
-
-/// The seed's example payload with the given dialer type.
-pub fn seed_plan(dialer_type: DialerType) -> CampaignPlan {
-    CampaignPlan {
-        answer_rate: 0.38,
-        agent_efficiency: 0.82,
-        window_minutes: 120,
-        history: seed_history(),
-        agents: None,
-        dialer_type,
-        pacing_interval_seconds: 3.0,
-        max_lines: Some(50),
-        replications: 40,
-        seed: 2024,
-    }
-}
-
-fn run_plan(dialer_type: DialerType) -> Metrics {
-    simulate(
-        &plan_to_scenario(&seed_plan(dialer_type)).unwrap(),
-        dialer::Options::default(),
-    )
-    .metrics
-}
 
 #[test]
 fn progressive_never_abandons_even_with_pauses_and_patience() {
@@ -95,32 +53,6 @@ fn ratio_abandons_more_as_the_level_rises() {
     assert!(low[1] < mid[0], "{low:?} {mid:?}");
     assert!(mid[1] < high[0], "{mid:?} {high:?}");
     assert!(occ_low < occ_mid && occ_mid < occ_high);
-}
-
-#[test]
-fn predictive_stays_compliant_and_keeps_agents_busier_than_progressive() {
-    let predictive = run_plan(DialerType::Predictive);
-    let progressive = run_plan(DialerType::Progressive);
-    eprintln!(
-        "predictive: compliance {:?} occupancy {:?}; progressive occupancy {:?}",
-        predictive.compliance_abandon_rate, predictive.occupancy, progressive.occupancy
-    );
-    assert!(predictive.compliance_abandon_rate.mean < 0.03);
-    assert!(predictive.compliance_abandon_rate.ci95.unwrap()[1] < 0.03);
-    assert_eq!(progressive.abandoned.mean, 0.0);
-    assert!(
-        predictive.occupancy.ci95.unwrap()[0] > progressive.occupancy.ci95.unwrap()[1],
-        "predictive {:?} vs progressive {:?}",
-        predictive.occupancy,
-        progressive.occupancy
-    );
-}
-
-#[test]
-fn power_abandons_more_than_predictive_on_the_seed_payload() {
-    let power = run_plan(DialerType::Power);
-    let predictive = run_plan(DialerType::Predictive);
-    assert!(power.compliance_abandon_rate.mean > predictive.compliance_abandon_rate.mean);
 }
 
 #[test]

@@ -33,8 +33,8 @@ impl RegisteredClient {
             id: DEV_CLIENT_ID.into(),
             secret: SecretString::from(DEV_CLIENT_SECRET),
             scopes: vec![
-                cxone::token::SCOPE_VIEW.into(),
-                cxone::token::SCOPE_EDIT.into(),
+                contract::token::SCOPE_VIEW.into(),
+                contract::token::SCOPE_EDIT.into(),
             ],
         }
     }

@@ -51,7 +51,7 @@ impl ApiFailure {
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
-        let body = cxone::ErrorBody {
+        let body = contract::ErrorBody {
             detail: self.detail.clone(),
         };
         let mut response = (self.status_code(), axum::Json(body)).into_response();

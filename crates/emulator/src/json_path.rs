@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn paths_of_typical_mistakes() {
-        type R = cxone::SimulateRequest;
+        type R = contract::SimulateRequest;
         let wrong_type = BODY.replace("\"answerRate\": 0.38", "\"answerRate\": \"high\"");
         assert_eq!(
             path_of_error::<R>(&wrong_type).as_deref(),
@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn missing_fields_point_at_their_object() {
         let missing = BODY.replace("\"interval\": 3, ", "");
-        let error = serde_json::from_str::<cxone::SimulateRequest>(&missing).unwrap_err();
+        let error = serde_json::from_str::<contract::SimulateRequest>(&missing).unwrap_err();
         assert!(error.to_string().contains("interval"), "{error}");
         let path = path_at(missing.as_bytes(), error.line(), error.column());
         assert!(

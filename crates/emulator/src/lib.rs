@@ -46,7 +46,7 @@
 //! use emulator::{LocalBackend, LocalOptions};
 //!
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
-//! let request: cxone::SimulateRequest = serde_json::from_str(r#"{
+//! let request: contract::SimulateRequest = serde_json::from_str(r#"{
 //!     "predictiveDialerSettings": {"answerRate": 0.38, "agentEfficiency": 0.82, "interval": 3,
 //!                                  "maxCalls": 50, "dialerType": "PREDICTIVE"},
 //!     "simulationWindowMinutes": 120,
@@ -58,8 +58,8 @@
 //! let backend = LocalBackend::new(LocalOptions::default()).unwrap();
 //! let response = backend.run("spring-renewals", &request).await.unwrap();
 //! assert_eq!(response.status, "COMPLETED");
-//! assert!((response.predictive_dialer_settings.answer_rate - 0.38).abs() < 0.03);
-//! assert!(response.metrics["compliance_abandon_rate"]["mean"].as_f64().unwrap() <= 0.03);
+//! assert!((response.answer_rate_or(0.0) - 0.38).abs() < 0.03);
+//! assert!(response.metrics.unwrap().compliance_abandon().unwrap() <= 0.03);
 //! # });
 //! ```
 

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use cxone::simulate::{SimulateRequest, SimulateResponse};
+use contract::simulate::{SimulateRequest, SimulateResponse};
 
 use crate::config::ConfigError;
 use crate::failure::ApiFailure;
@@ -126,33 +126,39 @@ impl LocalBackend {
     }
 }
 
-impl cxone::backend::SimulateBackend for LocalBackend {
-    /// One in-process simulation (`attempts` is 1). The key is not needed: nothing is retried.
-    async fn simulate(
-        &self,
-        campaign_id: &str,
-        body: &SimulateRequest,
-        _idempotency_key: &str,
-    ) -> Result<cxone::Attempted<SimulateResponse>, cxone::Error> {
-        self.run(campaign_id, body)
-            .await
-            .map(|value| cxone::Attempted { value, attempts: 1 })
-            .map_err(status_error)
-    }
-}
+/// The local backend behind the client's interface, so its adjustment loop runs in process.
+#[cfg(feature = "client")]
+mod client {
+    use super::*;
 
-/// The error the HTTP client would report for the same failure from the server: same status, same
-/// detail, the same JSON body.
-fn status_error(failure: ApiFailure) -> cxone::Error {
-    let body = serde_json::to_string(&cxone::ErrorBody {
-        detail: failure.detail.clone(),
-    })
-    .unwrap_or_default();
-    cxone::Error::Status {
-        status: failure.status,
-        detail: failure.detail,
-        body,
-        endpoint: cxone::Endpoint::Simulate,
-        attempts: 1,
+    impl cxone::backend::SimulateBackend for LocalBackend {
+        /// One in-process simulation (`attempts` is 1). The key is not needed: nothing is retried.
+        async fn simulate(
+            &self,
+            campaign_id: &str,
+            body: &SimulateRequest,
+            _idempotency_key: &str,
+        ) -> Result<cxone::Attempted<SimulateResponse>, cxone::Error> {
+            self.run(campaign_id, body)
+                .await
+                .map(|value| cxone::Attempted { value, attempts: 1 })
+                .map_err(status_error)
+        }
+    }
+
+    /// The error the HTTP client would report for the same failure from the server: same status, same
+    /// detail, the same JSON body.
+    fn status_error(failure: ApiFailure) -> cxone::Error {
+        let body = serde_json::to_string(&cxone::ErrorBody {
+            detail: failure.detail.clone(),
+        })
+        .unwrap_or_default();
+        cxone::Error::Status {
+            status: failure.status,
+            detail: failure.detail,
+            body,
+            endpoint: cxone::Endpoint::Simulate,
+            attempts: 1,
+        }
     }
 }

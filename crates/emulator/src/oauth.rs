@@ -9,7 +9,7 @@ use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use cxone::token::{OAuthErrorBody, TokenResponse};
+use contract::token::{OAuthErrorBody, TokenResponse};
 use secrecy::ExposeSecret as _;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};

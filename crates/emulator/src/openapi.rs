@@ -22,15 +22,15 @@ use crate::idempotency::MAX_KEY_LEN;
     ),
     paths(crate::oauth::token, crate::simulate_endpoint::simulate, crate::operations::healthz),
     components(schemas(
-        cxone::SimulateRequest,
-        cxone::SimulateResponse,
-        cxone::DialerSettings,
-        cxone::SimulatedSettings,
-        cxone::HistoricalBucket,
-        cxone::DialerType,
-        cxone::ErrorBody,
-        cxone::token::TokenResponse,
-        cxone::token::OAuthErrorBody,
+        contract::SimulateRequest,
+        contract::SimulateResponse,
+        contract::DialerSettings,
+        contract::SimulatedSettings,
+        contract::HistoricalBucket,
+        contract::DialerType,
+        contract::ErrorBody,
+        contract::token::TokenResponse,
+        contract::token::OAuthErrorBody,
         crate::oauth::TokenForm,
         crate::operations::Health,
     )),
@@ -81,15 +81,15 @@ fn add_rules(doc: &mut Value) {
         ("agentEfficiency", json!({"minimum": 0.5, "maximum": 1.0})),
         (
             "interval",
-            json!({"minimum": 0, "maximum": cxone::simulate::MAX_INTERVAL_SECONDS}),
+            json!({"minimum": 0, "maximum": contract::simulate::MAX_INTERVAL_SECONDS}),
         ),
         (
             "maxCalls",
-            json!({"minimum": 1, "maximum": cxone::simulate::MAX_MAX_CALLS}),
+            json!({"minimum": 1, "maximum": contract::validate::MAX_MAX_CALLS}),
         ),
         (
             "agents",
-            json!({"minimum": 1, "maximum": cxone::validate::MAX_AGENTS}),
+            json!({"minimum": 1, "maximum": contract::validate::MAX_AGENTS}),
         ),
     ] {
         merge(doc, &format!("{s}/DialerSettings/properties/{field}"), rule);
@@ -104,7 +104,7 @@ fn add_rules(doc: &mut Value) {
         &format!("{s}/SimulateRequest/properties/historicalData"),
         json!({
             "minItems": 1,
-            "maxItems": cxone::validate::MAX_BUCKETS,
+            "maxItems": contract::validate::MAX_BUCKETS,
             "description": "History by time bucket: buckets must not overlap, at least one must have \
                 attempts and at least one answered call among them; the history must also fit the \
                 server's work limits."
@@ -132,7 +132,7 @@ fn add_rules(doc: &mut Value) {
     merge(
         doc,
         &format!("{s}/HistoricalBucket/properties/avg_talk_time_seconds"),
-        json!({"exclusiveMinimum": 0, "maximum": cxone::validate::MAX_TALK_SECONDS}),
+        json!({"exclusiveMinimum": 0, "maximum": contract::validate::MAX_TALK_SECONDS}),
     );
     merge(
         doc,
@@ -146,7 +146,7 @@ fn add_rules(doc: &mut Value) {
         for param in params {
             let rule = match param["name"].as_str() {
                 Some("campaignId") => json!({"pattern": format!(
-                    "^[A-Za-z0-9_-]{{1,{}}}$", cxone::validate::MAX_CAMPAIGN_ID_LEN)}),
+                    "^[A-Za-z0-9_-]{{1,{}}}$", contract::validate::MAX_CAMPAIGN_ID_LEN)}),
                 Some("Idempotency-Key") => {
                     json!({"pattern": format!("^[!-~]{{1,{MAX_KEY_LEN}}}$")})
                 }
@@ -224,7 +224,7 @@ mod tests {
         assert_eq!(settings["answerRate"]["minimum"], 0.05);
         assert_eq!(
             settings["maxCalls"]["maximum"],
-            cxone::simulate::MAX_MAX_CALLS
+            contract::validate::MAX_MAX_CALLS
         );
         let request = &doc["components"]["schemas"]["SimulateRequest"]["properties"];
         assert_eq!(request["historicalData"]["maxItems"], 1440);

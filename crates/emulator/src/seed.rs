@@ -1,6 +1,6 @@
 //! The seed of a simulation, derived from the request so the same request gives the same answer.
 
-use cxone::SimulateRequest;
+use contract::SimulateRequest;
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of the campaign id and the request's canonical JSON.
@@ -19,14 +19,15 @@ pub(crate) fn request_digest(request: &SimulateRequest, campaign_id: &str) -> [u
     hasher.finalize().into()
 }
 
-/// The engine seed of a request: the first 8 bytes, big-endian, of the SHA-256 of the campaign id and
-/// the request's canonical JSON (so snake_case or camelCase history, key order and whitespace do not
-/// change it).
+/// The engine seed of a request: the top 53 bits of the first 8 bytes, big-endian, of the SHA-256 of
+/// the campaign id and the request's canonical JSON (so snake_case or camelCase history, key order
+/// and whitespace do not change it). 53 bits, at most [`contract::simulate::MAX_SEED`], so a JSON
+/// reader that holds numbers as doubles (`jq`, JavaScript) keeps it exact.
 pub fn derive_seed(request: &SimulateRequest, campaign_id: &str) -> u64 {
     let digest = request_digest(request, campaign_id);
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);
-    u64::from_be_bytes(first)
+    u64::from_be_bytes(first) >> 11
 }
 
 /// The simulation id: a UUID built from bytes 8–23 of the digest, so a repeated request reports the
@@ -61,6 +62,10 @@ mod tests {
         assert_ne!(a, derive_seed(&request(SNAKE), "c2"));
         let other = request(SNAKE).with_answer_rate(0.36);
         assert_ne!(a, derive_seed(&other, "c1"));
+        assert!(
+            a <= contract::simulate::MAX_SEED,
+            "{a} does not fit in 53 bits"
+        );
     }
 
     #[test]

@@ -9,8 +9,8 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest as _, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use cxone::simulate::{ErrorBody, SimulateRequest, SimulateResponse};
-use cxone::token::SCOPE_EDIT;
+use contract::simulate::{ErrorBody, SimulateRequest, SimulateResponse};
+use contract::token::SCOPE_EDIT;
 
 use crate::failure::ApiFailure;
 use crate::faults::Fault;

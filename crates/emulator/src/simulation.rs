@@ -5,11 +5,9 @@
 //! plan, runs the engine (CPU-bound: callers on an async runtime run it on a blocking thread), applies the
 //! probability-adjustment rule and builds the answer.
 
-use cxone::simulate::{
-    PROBABILITY_ADJUSTMENT, SimulateRequest, SimulateResponse, SimulatedSettings,
-};
-use cxone::validate::TimeBucket;
-use dialer::{CampaignPlan, HistoryBucket};
+use campaign::CampaignPlan;
+use contract::simulate::{PROBABILITY_ADJUSTMENT, SimulateRequest, SimulateResponse};
+use contract::{ValidRequest, Violation};
 
 use crate::failure::ApiFailure;
 use crate::limits::WorkLimits;
@@ -62,8 +60,7 @@ pub fn simulate_with_progress(
     seed: u64,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<SimulateResponse, ApiFailure> {
-    let (plan, scenario) = prepare(request, campaign_id, limits, seed)?;
-    let window = request.simulation_window_minutes;
+    let (request, plan, scenario) = prepare(request, campaign_id, limits, seed)?;
     let report = dialer::simulate(
         &scenario,
         dialer::Options {
@@ -82,41 +79,14 @@ pub fn simulate_with_progress(
             scenario.agents
         )));
     }
-
-    let accuracy = dialer::predicted_accuracy(&report, &plan.history).clamp(0.0, 1.0);
-    let answered_settings = SimulatedSettings::from_request(
-        settings,
-        report.metrics.answer_rate.mean,
-        Some(scenario.agents),
-    );
-    let (replications, seed_used) = (report.replications, report.seed);
-    let metrics = serde_json::to_value(report.metrics).map_err(|e| {
-        tracing::error!(error = %e, "engine metrics could not be serialized");
-        ApiFailure::internal()
-    })?;
-    let buckets = serde_json::to_value(report.buckets).map_err(|e| {
-        tracing::error!(error = %e, "engine buckets could not be serialized");
-        ApiFailure::internal()
-    })?;
-    let compliance = serde_json::to_value(&report.compliance).map_err(|e| {
-        tracing::error!(error = %e, "engine compliance figures could not be serialized");
-        ApiFailure::internal()
-    })?;
-    let mut extra = serde_json::Map::new();
-    extra.insert("compliance".into(), compliance);
-    extra.insert("replications".into(), replications.into());
-    extra.insert("seed".into(), seed_used.into());
-    extra.insert("buckets".into(), buckets);
-    Ok(SimulateResponse {
-        status: "COMPLETED".into(),
-        campaign_id: campaign_id.into(),
-        simulation_id: simulation_id(request, campaign_id, seed),
-        predictive_dialer_settings: answered_settings,
-        simulation_window_minutes: window,
-        predicted_accuracy: accuracy,
-        metrics,
-        extra,
-    })
+    Ok(campaign::report::answer(
+        &request,
+        campaign_id,
+        simulation_id(&request, campaign_id, seed),
+        &plan,
+        scenario.agents,
+        &report,
+    ))
 }
 
 /// The engine scenario the core would run for `request` in process ([`WorkLimits::for_local_use`], the
@@ -126,7 +96,8 @@ pub fn scenario_for_request(
     campaign_id: &str,
 ) -> Result<dialer::ValidScenario, ApiFailure> {
     let seed = derive_seed(request, campaign_id);
-    prepare(request, campaign_id, &WorkLimits::for_local_use(), seed).map(|(_, scenario)| scenario)
+    prepare(request, campaign_id, &WorkLimits::for_local_use(), seed)
+        .map(|(_, _, scenario)| scenario)
 }
 
 /// Checks the campaign id, the body and the work limits, and builds the plan and the scenario.
@@ -135,9 +106,9 @@ fn prepare(
     campaign_id: &str,
     limits: &WorkLimits,
     seed: u64,
-) -> Result<(CampaignPlan, dialer::ValidScenario), ApiFailure> {
+) -> Result<(ValidRequest, CampaignPlan, dialer::ValidScenario), ApiFailure> {
     check_campaign_id(campaign_id)?;
-    request.validate().map_err(|violations| {
+    let request = request.clone().into_valid().map_err(|violations| {
         let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
         ApiFailure::bad_request(format!(
             "invalid simulate request ({} problem{}): {}",
@@ -148,71 +119,26 @@ fn prepare(
     })?;
     let window = request.simulation_window_minutes;
     limits.check_request(window, request.historical_data.len())?;
-    let plan = campaign_plan(request, limits.replications, seed)?;
-    let scenario = dialer::plan_to_scenario(&plan).map_err(engine_refusal)?;
+    let plan = CampaignPlan::from_request(&request, limits.replications, seed);
+    let scenario = campaign::plan_to_scenario(&plan).map_err(engine_refusal)?;
     limits.check_agents(scenario.agents, window)?;
-    Ok((plan, scenario))
+    Ok((request, plan, scenario))
 }
 
 /// The engine's own checks (its work limits among them) refused the scenario: 400 listing them.
-fn engine_refusal(violations: Vec<dialer::Violation>) -> ApiFailure {
-    let list: Vec<String> = violations
-        .iter()
-        .map(|v| format!("{}: {}", v.path, v.message))
-        .collect();
+fn engine_refusal(violations: Vec<Violation>) -> ApiFailure {
+    let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
     ApiFailure::bad_request(format!(
         "the request cannot be simulated: {}",
         list.join("; ")
     ))
 }
 
-/// A campaign id must obey the payload's rule ([`cxone::validate::check_campaign_id`]): it is a URL
+/// A campaign id must obey the payload's rule ([`contract::validate::check_campaign_id`]): it is a URL
 /// path segment.
 pub(crate) fn check_campaign_id(campaign_id: &str) -> Result<(), ApiFailure> {
-    cxone::validate::check_campaign_id(campaign_id)
+    contract::validate::check_campaign_id(campaign_id)
         .map_err(|message| ApiFailure::bad_request(format!("campaignId {message}")))
-}
-
-/// Maps a (valid) request to the engine's campaign plan.
-fn campaign_plan(
-    request: &SimulateRequest,
-    replications: u32,
-    seed: u64,
-) -> Result<CampaignPlan, ApiFailure> {
-    let settings = &request.predictive_dialer_settings;
-    let mut history = Vec::with_capacity(request.historical_data.len());
-    for (i, bucket) in request.historical_data.iter().enumerate() {
-        let span = TimeBucket::parse(&bucket.time_bucket).map_err(|message| {
-            ApiFailure::bad_request(format!("historicalData[{i}].time_bucket: {message}"))
-        })?;
-        history.push(HistoryBucket {
-            start_minute: span.start_minute,
-            end_minute: span.end_minute,
-            calls_attempted: bucket.calls_attempted,
-            calls_answered: bucket.calls_answered,
-            avg_talk_seconds: bucket.avg_talk_time_seconds,
-        });
-    }
-    Ok(CampaignPlan {
-        answer_rate: settings.answer_rate,
-        agent_efficiency: settings.agent_efficiency,
-        window_minutes: request.simulation_window_minutes,
-        history,
-        agents: settings.agents,
-        dialer_type: dialer_type(settings.dialer_type),
-        pacing_interval_seconds: f64::from(settings.interval),
-        max_lines: Some(settings.max_calls),
-        replications,
-        seed,
-    })
-}
-
-fn dialer_type(wire: cxone::DialerType) -> dialer::DialerType {
-    match wire {
-        cxone::DialerType::Predictive => dialer::DialerType::Predictive,
-        cxone::DialerType::Progressive => dialer::DialerType::Progressive,
-        cxone::DialerType::Power => dialer::DialerType::Power,
-    }
 }
 
 #[cfg(test)]
@@ -245,7 +171,7 @@ mod tests {
         .unwrap();
         let limits = WorkLimits::for_local_use();
         let seed = derive_seed(&request, "c1");
-        let (_, scenario) = prepare(&request, "c1", &limits, seed).unwrap();
+        let (_, _, scenario) = prepare(&request, "c1", &limits, seed).unwrap();
         let report = dialer::simulate(&scenario, dialer::Options::default());
         let rate = report.compliance.regime(COMPLIANCE_REGIME).rate.mean;
         assert_eq!(rate, report.metrics.compliance_abandon_rate.mean);

@@ -333,3 +333,54 @@ fn dotenv_in_the_working_directory_is_read() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("CXONE_CLIENT_ID"), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_seeds_minimal_answer_gives_a_success_run_that_names_what_was_not_reported() {
+    let server = cxone_server().await;
+    answer_simulate(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({
+            "status": "COMPLETED",
+            "predictiveDialerSettings": {"answerRate": 0.36, "dialerType": "AGENTLESS"}
+        })),
+    )
+    .await;
+    let planner = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/hook"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(2)
+        .mount(&planner)
+        .await;
+    let sb = sandbox(&server).env("WORKFORCE_CALLBACK_URL", format!("{}/hook", planner.uri()));
+    let payload = example("seed_payload.json");
+
+    let out = sb.run_async(&["run", payload.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let table = stdout(&out);
+    assert!(table.contains("run SUCCESS"), "{table}");
+    assert!(table.contains("PASS"), "the variance check ran: {table}");
+    assert!(
+        table.contains("not reported by the server"),
+        "the table names the missing figures: {table}"
+    );
+    assert!(table.contains("dial attempts"), "{table}");
+
+    let out = sb
+        .run_async(&["run", "--json", payload.to_str().unwrap()])
+        .await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let result = json(&out);
+    assert_eq!(result["status"], "SUCCESS");
+    assert_eq!(result["variance_analysis"]["simulated_rate"], 0.36);
+    assert_eq!(
+        result["simulation_result"]["predictiveDialerSettings"]["dialerType"], "AGENTLESS",
+        "an unknown dialer type is kept"
+    );
+    let audit = sb.audit_lines();
+    assert_eq!(audit.len(), 2);
+    assert_eq!(audit[0]["outcome"], "SUCCESS");
+    assert_eq!(audit[0]["response_status"], "COMPLETED");
+    assert_eq!(audit[0]["model_accuracy_rate"], 0.0);
+    planner.verify().await;
+}

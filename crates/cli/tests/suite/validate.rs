@@ -76,3 +76,39 @@ fn a_missing_file_is_exit_2_with_a_hint() {
     assert!(stderr(&out).contains("nope.json"));
     assert!(stderr(&out).contains("hint:"));
 }
+
+#[test]
+fn a_history_inferring_too_many_agents_fails_validate_and_local_run_speaks_of_no_endpoint() {
+    let sb = Sandbox::new();
+    let payload = sb.write(
+        "huge.json",
+        r#"{"campaign_id": "big", "answer_rate": 0.38, "agent_efficiency": 0.82,
+            "max_simulation_window_minutes": 60, "compliance_threshold_variance": 0.10,
+            "historical_matrix": [{"time_bucket": "09:00-10:00", "calls_attempted": 20000,
+                                   "calls_answered": 15027, "avg_talk_time_seconds": 3600}]}"#,
+    );
+    let out = sb.run(&["validate", payload.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("18326 agents"), "{err}");
+    assert!(err.contains("give `agents`"), "{err}");
+    let out = sb.run(&["run", payload.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("18326 agents"), "{err}");
+    assert!(!err.contains("endpoint answered"), "{err}");
+}
+
+#[test]
+fn a_json_array_is_not_a_payload_and_a_seed_must_fit_in_53_bits() {
+    let sb = Sandbox::new();
+    let payload = sb.write(
+        "array.json",
+        r#"["c", 0.38, 0.82, 120, [{"time_bucket": "09:00-10:00", "calls_attempted": 500, "calls_answered": 190, "avg_talk_time_seconds": 145}], 0.1]"#,
+    );
+    let out = sb.run(&["validate", payload.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("JSON object"), "{}", stderr(&out));
+    let out = sb.run(&["run", "--seed", "9007199254740992"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -1,7 +1,7 @@
 //! The payload contract, from Python: validation, the simulate request a payload becomes, and the
-//! variance check. All of it is the `cxone` crate's.
+//! variance check. All of it is the `contract` crate's.
 
-use cxone::{HistoricalBucket, Payload, SimulateRequest};
+use contract::{HistoricalBucket, Payload, SimulateRequest};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -60,7 +60,7 @@ pub fn variance(
     threshold: f64,
 ) -> PyResult<String> {
     let history: Vec<HistoricalBucket> = errors::decode(py, "historical_matrix", history)?;
-    let analysis = cxone::variance::analyse(simulated_rate, &history, threshold)
+    let analysis = contract::variance::analyse(simulated_rate, &history, threshold)
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
     serde_json::to_string(&analysis).map_err(errors::internal)
 }

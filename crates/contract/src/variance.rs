@@ -4,12 +4,12 @@
 //! attempts, and the relative deviation of the simulated rate from it.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::payload::HistoricalBucket;
 
 /// The outcome of the variance check, with the seed's field names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VarianceAnalysis {
     /// The answer rate the simulation produced.
     pub simulated_rate: f64,
@@ -41,14 +41,19 @@ pub enum VarianceError {
     NotFinite(f64),
 }
 
-/// The seed's unweighted mean bucket answer rate, over buckets with attempts.
+/// The seed's unweighted mean bucket answer rate, over buckets with attempts: the one copy of this
+/// formula (the campaign mapping scales bucket rates by it too).
 pub fn historical_mean_rate(history: &[HistoricalBucket]) -> Option<f64> {
-    let rates: Vec<f64> = history
-        .iter()
-        .filter(|b| b.calls_attempted > 0)
-        .map(|b| b.calls_answered as f64 / b.calls_attempted as f64)
-        .collect();
-    (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
+    mean_of_rates(history.iter().filter_map(HistoricalBucket::answer_rate))
+}
+
+/// The unweighted mean of bucket answer rates (buckets without attempts left out by the caller);
+/// `None` for no rates.
+pub fn mean_of_rates(rates: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = rates
+        .into_iter()
+        .fold((0.0, 0_u32), |(sum, n), rate| (sum + rate, n + 1));
+    (n > 0).then(|| sum / f64::from(n))
 }
 
 /// Compares the simulated rate with history against `threshold`.
@@ -86,6 +91,7 @@ mod tests {
             calls_attempted: attempted,
             calls_answered: answered,
             avg_talk_time_seconds: 120.0,
+            abandons: None,
         }
     }
 

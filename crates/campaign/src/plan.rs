@@ -14,40 +14,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::distribution::Distribution;
-use crate::replicate::Report;
-use crate::scenario::{Bucket, DialerMode, RingTimes, Scenario};
-use crate::validation::{ValidScenario, Violation};
+pub use contract::DialerType;
+pub use contract::model::{
+    DROP_TIMER_SECONDS, LIVE_RING_CV, LIVE_RING_MEAN_SECONDS, NO_ANSWER_SECONDS, TALK_CV,
+};
+use contract::{ValidRequest, Violation};
+use dialer::{Bucket, DialerMode, Distribution, Report, RingTimes, Scenario, ValidScenario};
 
-/// Mean ring time of a live answer, in seconds.
-pub const LIVE_RING_MEAN_SECONDS: f64 = 8.0;
-/// Coefficient of variation of the ring time of a live answer.
-pub const LIVE_RING_CV: f64 = 0.5;
-/// Ring time of an attempt that reaches no one (the no-answer timeout), in seconds.
-pub const NO_ANSWER_SECONDS: f64 = 20.0;
-/// Coefficient of variation of talk time.
-pub const TALK_CV: f64 = 1.0;
-/// The dialer's drop timer: a live answer it cannot connect within this is released.
-pub const DROP_TIMER_SECONDS: f64 = 2.0;
 /// Abandon target of the predictive dialer.
 pub const PREDICTIVE_ABANDON_TARGET: f64 = 0.025;
 /// Highest POWER (ratio) level.
 pub const MAX_POWER_LEVEL: f64 = 3.0;
 /// Highest live-answer probability a bucket is given.
 pub const MAX_LIVE_PROBABILITY: f64 = 0.99;
-
-/// The dialer type of a campaign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum DialerType {
-    /// An abandon-rate controller.
-    #[default]
-    Predictive,
-    /// One line per free agent.
-    Progressive,
-    /// A fixed number of lines per agent.
-    Power,
-}
 
 /// One bucket of call history.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -62,6 +41,9 @@ pub struct HistoryBucket {
     pub calls_answered: u64,
     /// Mean talk time, in seconds.
     pub avg_talk_seconds: f64,
+    /// Live answers abandoned, when the history records them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abandons: Option<u64>,
 }
 
 impl HistoryBucket {
@@ -75,7 +57,9 @@ impl HistoryBucket {
     }
 }
 
-/// What a simulate request asks for, in plain numbers.
+/// What a simulate request asks for, in plain numbers: made from a [`ValidRequest`]
+/// ([`CampaignPlan::from_request`]), or by hand (a planner's sweep), when the engine's own scenario
+/// checks are the only ones [`plan_to_scenario`] applies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CampaignPlan {
     /// The answer rate to simulate at (the level; history gives the shape over the day).
@@ -100,26 +84,55 @@ pub struct CampaignPlan {
     pub seed: u64,
 }
 
-/// The unweighted mean answer rate over buckets with attempts (the seed's `mean_rate`).
-pub fn mean_rate(history: &[HistoryBucket]) -> Option<f64> {
-    let rates: Vec<f64> = history.iter().filter_map(HistoryBucket::rate).collect();
-    (!rates.is_empty()).then(|| rates.iter().sum::<f64>() / rates.len() as f64)
+impl CampaignPlan {
+    /// The plan a valid request asks for, with `replications` and `seed`. The request was checked
+    /// when it was made valid: nothing is checked again.
+    pub fn from_request(request: &ValidRequest, replications: u32, seed: u64) -> Self {
+        let settings = &request.predictive_dialer_settings;
+        let history = request
+            .historical_data
+            .iter()
+            .zip(request.spans())
+            .map(|(bucket, span)| HistoryBucket {
+                start_minute: span.start_minute,
+                end_minute: span.end_minute,
+                calls_attempted: bucket.calls_attempted,
+                calls_answered: bucket.calls_answered,
+                avg_talk_seconds: bucket.avg_talk_time_seconds,
+                abandons: bucket.abandons,
+            })
+            .collect();
+        Self {
+            answer_rate: settings.answer_rate,
+            agent_efficiency: settings.agent_efficiency,
+            window_minutes: request.simulation_window_minutes,
+            history,
+            agents: settings.agents,
+            dialer_type: settings.dialer_type,
+            pacing_interval_seconds: f64::from(settings.interval),
+            max_lines: Some(settings.max_calls),
+            replications,
+            seed,
+        }
+    }
 }
 
-/// Agents needed for the busiest bucket's talk load at this efficiency:
-/// `ceil(max_b(answered_b × talk_b / bucket_seconds_b) / efficiency)`, at least 1.
+/// The seed's unweighted mean answer rate over buckets with attempts
+/// ([`contract::variance::mean_of_rates`]).
+pub fn mean_rate(history: &[HistoryBucket]) -> Option<f64> {
+    contract::variance::mean_of_rates(history.iter().filter_map(HistoryBucket::rate))
+}
+
+/// Agents needed for the busiest bucket's talk load at this efficiency
+/// ([`contract::validate::agents_for_load`]), at least 1, at most `u32::MAX`.
 pub fn infer_agents(history: &[HistoryBucket], agent_efficiency: f64) -> u32 {
-    let load = history
-        .iter()
-        .filter(|b| b.minutes() > 0)
-        .map(|b| b.calls_answered as f64 * b.avg_talk_seconds / (f64::from(b.minutes()) * 60.0))
-        .fold(0.0, f64::max);
-    let agents = (load / agent_efficiency).ceil();
-    if agents.is_finite() && agents >= 1.0 {
-        agents.min(f64::from(u32::MAX)) as u32
-    } else {
-        1
-    }
+    let agents = contract::validate::agents_for_load(
+        history
+            .iter()
+            .map(|b| (b.calls_answered, b.avg_talk_seconds, b.minutes())),
+        agent_efficiency,
+    );
+    u32::try_from(agents).unwrap_or(u32::MAX)
 }
 
 fn in_time_order(history: &[HistoryBucket]) -> Vec<HistoryBucket> {
@@ -128,62 +141,9 @@ fn in_time_order(history: &[HistoryBucket]) -> Vec<HistoryBucket> {
     sorted
 }
 
-fn check_plan(plan: &CampaignPlan) -> Vec<Violation> {
-    let mut found = Vec::new();
-    let mut fail = |path: String, message: String| found.push(Violation::new(path, message));
-    if !(0.0..=1.0).contains(&plan.answer_rate) {
-        fail(
-            "answer_rate".into(),
-            format!("must be between 0 and 1, got {}", plan.answer_rate),
-        );
-    }
-    if !(plan.agent_efficiency > 0.0 && plan.agent_efficiency <= 1.0) {
-        fail(
-            "agent_efficiency".into(),
-            format!(
-                "must be above 0 and at most 1, got {}",
-                plan.agent_efficiency
-            ),
-        );
-    }
-    if plan.history.is_empty() {
-        fail("history".into(), "must hold at least one bucket".into());
-    } else if mean_rate(&plan.history).is_none() {
-        fail(
-            "history".into(),
-            "needs at least one bucket with attempts".into(),
-        );
-    }
-    for (i, b) in plan.history.iter().enumerate() {
-        if b.end_minute <= b.start_minute {
-            fail(
-                format!("history[{i}].end_minute"),
-                "must be after the start".into(),
-            );
-        }
-        if b.calls_answered > b.calls_attempted {
-            fail(
-                format!("history[{i}].calls_answered"),
-                format!("must not exceed calls_attempted ({})", b.calls_attempted),
-            );
-        }
-        if !(b.avg_talk_seconds.is_finite() && b.avg_talk_seconds > 0.0) {
-            fail(
-                format!("history[{i}].avg_talk_seconds"),
-                format!("must be a number above 0, got {}", b.avg_talk_seconds),
-            );
-        }
-    }
-    found
-}
-
-/// Builds the engine scenario for a plan (DESIGN §5.5); every violation, of the plan or of the
-/// scenario it gives, is reported at once.
+/// Builds the engine scenario for a plan (DESIGN §5.5); the scenario's own checks (the engine's
+/// work limits among them) report every violation at once.
 pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<ValidScenario, Vec<Violation>> {
-    let found = check_plan(plan);
-    if !found.is_empty() {
-        return Err(found);
-    }
     let history = in_time_order(&plan.history);
     let mean = mean_rate(&history).unwrap_or(plan.answer_rate);
     let agents = plan
@@ -288,6 +248,7 @@ mod tests {
                 calls_attempted: 500,
                 calls_answered: 190,
                 avg_talk_seconds: 145.0,
+                abandons: None,
             },
             HistoryBucket {
                 start_minute: 600,
@@ -295,6 +256,7 @@ mod tests {
                 calls_attempted: 620,
                 calls_answered: 245,
                 avg_talk_seconds: 138.0,
+                abandons: None,
             },
             HistoryBucket {
                 start_minute: 660,
@@ -302,6 +264,7 @@ mod tests {
                 calls_attempted: 480,
                 calls_answered: 175,
                 avg_talk_seconds: 152.0,
+                abandons: None,
             },
         ]
     }
@@ -379,24 +342,12 @@ mod tests {
     }
 
     #[test]
-    fn bad_plans_name_every_field() {
-        let mut history = seed_history();
-        history[1].calls_answered = 700;
-        history[2].end_minute = 600;
+    fn a_plan_the_engine_cannot_run_names_the_field() {
         let err = plan_to_scenario(&CampaignPlan {
-            answer_rate: 1.5,
-            history,
+            agent_efficiency: 0.0,
             ..seed_plan()
         })
         .unwrap_err();
-        let paths: Vec<&str> = err.iter().map(|v| v.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            vec![
-                "answer_rate",
-                "history[1].calls_answered",
-                "history[2].end_minute"
-            ]
-        );
+        assert!(err.iter().any(|v| v.path == "agent_efficiency"), "{err:?}");
     }
 }

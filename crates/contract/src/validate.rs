@@ -3,34 +3,9 @@
 //! Every rule appends to a list instead of stopping, so a user sees every mistake in one go, each with
 //! the path of the field that holds it (`historical_matrix[2].calls_answered`).
 
-use std::fmt;
-
 use crate::payload::HistoricalBucket;
 
-/// One broken rule: where, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// Field path, e.g. `historical_matrix[2].calls_answered`.
-    pub path: String,
-    /// What is wrong and what would be right.
-    pub message: String,
-}
-
-impl Violation {
-    /// A violation at `path`.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
+pub use violation::Violation;
 
 /// Longest campaign id: it goes into a URL path.
 pub const MAX_CAMPAIGN_ID_LEN: usize = 128;
@@ -40,6 +15,44 @@ pub const MAX_BUCKETS: usize = 1440;
 pub const MAX_AGENTS: u32 = 10_000;
 /// Longest talk time a bucket may claim: a day.
 pub const MAX_TALK_SECONDS: f64 = 86_400.0;
+/// Most lines a request may ask for (`maxCalls`, the payload's `max_lines`).
+pub const MAX_MAX_CALLS: u32 = 100_000;
+
+/// Agents needed for the busiest bucket's talk load at this efficiency (DESIGN §5.5):
+/// `ceil(max_b(answered_b × talk_b / bucket_seconds_b) / efficiency)`, at least 1. Buckets whose
+/// time does not parse are skipped.
+pub fn infer_agents(history: &[HistoricalBucket], agent_efficiency: f64) -> u64 {
+    agents_for_load(
+        history.iter().filter_map(|b| {
+            let span = TimeBucket::parse(&b.time_bucket).ok()?;
+            Some((
+                b.calls_answered,
+                b.avg_talk_time_seconds,
+                span.end_minute - span.start_minute,
+            ))
+        }),
+        agent_efficiency,
+    )
+}
+
+/// [`infer_agents`] over `(calls_answered, avg_talk_seconds, bucket_minutes)` per bucket: the one
+/// copy of the formula. Buckets of 0 minutes are skipped.
+pub fn agents_for_load(
+    buckets: impl IntoIterator<Item = (u64, f64, u32)>,
+    agent_efficiency: f64,
+) -> u64 {
+    let load = buckets
+        .into_iter()
+        .filter(|&(_, _, minutes)| minutes > 0)
+        .map(|(answered, talk, minutes)| answered as f64 * talk / (f64::from(minutes) * 60.0))
+        .fold(0.0, f64::max);
+    let agents = (load / agent_efficiency).ceil();
+    if agents.is_finite() && agents >= 1.0 {
+        agents.min(u64::MAX as f64) as u64
+    } else {
+        1
+    }
+}
 
 pub(crate) fn finish(out: Vec<Violation>) -> Result<(), Vec<Violation>> {
     if out.is_empty() { Ok(()) } else { Err(out) }
@@ -104,6 +117,36 @@ pub(crate) fn agents(path: &str, agents: Option<u32>, out: &mut Vec<Violation>) 
         out.push(Violation::new(
             path,
             format!("is {n}; it must be between 1 and {MAX_AGENTS} (or left out to infer it from history)"),
+        ));
+    }
+}
+
+pub(crate) fn max_calls(path: &str, max_calls: Option<u32>, out: &mut Vec<Violation>) {
+    if let Some(n) = max_calls
+        && !(1..=MAX_MAX_CALLS).contains(&n)
+    {
+        out.push(Violation::new(
+            path,
+            format!("is {n}; it must be between 1 and {MAX_MAX_CALLS} (or left out for a cap that scales with the agents)"),
+        ));
+    }
+}
+
+/// Without `agents`, the count inferred from history must be one the simulator runs.
+pub(crate) fn inferred_agents(
+    path: &str,
+    history: &[HistoricalBucket],
+    agent_efficiency: f64,
+    out: &mut Vec<Violation>,
+) {
+    let inferred = infer_agents(history, agent_efficiency);
+    if inferred > u64::from(MAX_AGENTS) {
+        out.push(Violation::new(
+            path,
+            format!(
+                "its busiest bucket's talk load needs {inferred} agents at agent_efficiency {agent_efficiency}; \
+                 at most {MAX_AGENTS} are simulated: give `agents` (1 to {MAX_AGENTS}) or check the counts and talk times"
+            ),
         ));
     }
 }
@@ -183,6 +226,17 @@ pub(crate) fn history(path: &str, buckets: &[HistoricalBucket], out: &mut Vec<Vi
                 ),
             ));
         }
+        if let Some(abandons) = b.abandons
+            && abandons > b.calls_answered
+        {
+            out.push(Violation::new(
+                at("abandons"),
+                format!(
+                    "is {abandons} but only {} calls were answered; abandons cannot exceed answered calls",
+                    b.calls_answered
+                ),
+            ));
+        }
         let talk = b.avg_talk_time_seconds;
         if !talk.is_finite() || talk <= 0.0 || talk > MAX_TALK_SECONDS {
             out.push(Violation::new(
@@ -238,6 +292,7 @@ mod tests {
             calls_attempted: attempted,
             calls_answered: answered,
             avg_talk_time_seconds: 140.0,
+            abandons: None,
         }
     }
 
@@ -296,6 +351,54 @@ mod tests {
             bucket("11:00-24:00", 100, 40),
         ]);
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn abandons_cannot_exceed_answered_calls() {
+        let mut b = bucket("09:00-10:00", 500, 190);
+        b.abandons = Some(191);
+        let found = violations(&[b.clone()]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].path, "historical_matrix[0].abandons");
+        b.abandons = Some(190);
+        assert!(violations(&[b]).is_empty());
+    }
+
+    #[test]
+    fn inferred_agents_follow_the_busiest_bucket() {
+        let seed = [
+            HistoricalBucket {
+                avg_talk_time_seconds: 145.0,
+                ..bucket("09:00-10:00", 500, 190)
+            },
+            HistoricalBucket {
+                avg_talk_time_seconds: 138.0,
+                ..bucket("10:00-11:00", 620, 245)
+            },
+            HistoricalBucket {
+                avg_talk_time_seconds: 152.0,
+                ..bucket("11:00-12:00", 480, 175)
+            },
+        ];
+        assert_eq!(infer_agents(&seed, 0.82), 12);
+        assert_eq!(infer_agents(&[], 0.82), 1);
+        let mut out = Vec::new();
+        let huge = [HistoricalBucket {
+            avg_talk_time_seconds: 3600.0,
+            ..bucket("09:00-10:00", 20_000, 15_027)
+        }];
+        inferred_agents("historical_matrix", &huge, 0.82, &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0].message.contains("18326 agents"),
+            "{}",
+            out[0].message
+        );
+        assert!(
+            out[0].message.contains("give `agents`"),
+            "{}",
+            out[0].message
+        );
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! OAuth 2.0 client-credentials wire types (RFC 6749 §4.4 and §5).
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// The scope a simulate call needs.
 pub const SCOPE_EDIT: &str = "outbound:campaign:edit";
@@ -9,7 +8,8 @@ pub const SCOPE_EDIT: &str = "outbound:campaign:edit";
 pub const SCOPE_VIEW: &str = "outbound:campaign:view";
 
 /// A successful token response (RFC 6749 §5.1).
-#[derive(Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     /// The bearer token.
     pub access_token: String,
@@ -34,7 +34,8 @@ impl std::fmt::Debug for TokenResponse {
 }
 
 /// An error response from the token endpoint (RFC 6749 §5.2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OAuthErrorBody {
     /// `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
     /// `unsupported_grant_type` or `invalid_scope`.

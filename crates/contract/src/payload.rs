@@ -1,15 +1,17 @@
 //! The simulation payload a user writes: the seed's `PredictiveSimulationPayload`, plus our optional
-//! extensions (`agents`, `dialer_type`).
+//! extensions (`agents`, `dialer_type`, `max_lines`, and `abandons` per history bucket).
+
+use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::validate::{self, Violation};
 
 /// One row of the historical call matrix: what a time bucket of a past day looked like.
 ///
 /// Field names are snake_case on the wire, as the seed sends them; a server also accepts camelCase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HistoricalBucket {
     /// `HH:MM-HH:MM`, end after start.
@@ -24,10 +26,29 @@ pub struct HistoricalBucket {
     /// Mean talk time of answered calls, in seconds.
     #[serde(alias = "avgTalkTimeSeconds")]
     pub avg_talk_time_seconds: f64,
+    /// Live answers abandoned in the bucket, when the history records them (at most
+    /// `calls_answered`); `run` then compares simulated with historical abandonment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abandons: Option<u64>,
+}
+
+impl HistoricalBucket {
+    /// The bucket's answer rate, when it has attempts.
+    pub fn answer_rate(&self) -> Option<f64> {
+        (self.calls_attempted > 0).then(|| self.calls_answered as f64 / self.calls_attempted as f64)
+    }
+
+    /// The bucket's abandon rate (`abandons / calls_answered`), when it records abandons and has
+    /// answered calls.
+    pub fn abandon_rate(&self) -> Option<f64> {
+        let abandons = self.abandons?;
+        (self.calls_answered > 0).then(|| abandons as f64 / self.calls_answered as f64)
+    }
 }
 
 /// How the dialer paces its calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DialerType {
     /// Over-dials to keep agents busy, steering abandonment under the limit.
@@ -40,7 +61,8 @@ pub enum DialerType {
 }
 
 /// The payload file of `cxone-sim run` and `cxone-sim validate`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Payload {
     /// The outbound campaign to simulate; it goes into the URL path.
@@ -61,6 +83,29 @@ pub struct Payload {
     /// Pacing mode; `PREDICTIVE` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dialer_type: Option<DialerType>,
+    /// Most lines dialling at once (the request's `maxCalls`, 1–100 000); when absent, a cap that
+    /// scales with the agents ([`crate::simulate::default_max_calls`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lines: Option<u32>,
+}
+
+/// A payload that has passed [`Payload::validate`]: only [`Payload::into_valid`] makes one, so
+/// code that holds one never checks it again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidPayload(Payload);
+
+impl Deref for ValidPayload {
+    type Target = Payload;
+    fn deref(&self) -> &Payload {
+        &self.0
+    }
+}
+
+impl ValidPayload {
+    /// The payload itself.
+    pub fn into_inner(self) -> Payload {
+        self.0
+    }
 }
 
 impl Payload {
@@ -89,8 +134,23 @@ impl Payload {
             &mut out,
         );
         validate::agents("agents", self.agents, &mut out);
+        validate::max_calls("max_lines", self.max_lines, &mut out);
         validate::history("historical_matrix", &self.historical_matrix, &mut out);
+        if out.is_empty() && self.agents.is_none() {
+            validate::inferred_agents(
+                "historical_matrix",
+                &self.historical_matrix,
+                self.agent_efficiency,
+                &mut out,
+            );
+        }
         validate::finish(out)
+    }
+
+    /// Checks the payload ([`Payload::validate`]) and, when it is valid, keeps it as a
+    /// [`ValidPayload`].
+    pub fn into_valid(self) -> Result<ValidPayload, Vec<Violation>> {
+        self.validate().map(|()| ValidPayload(self))
     }
 }
 
@@ -104,6 +164,7 @@ mod tests {
             calls_attempted: a,
             calls_answered: n,
             avg_talk_time_seconds: talk,
+            abandons: None,
         };
         Payload {
             campaign_id: "12345678-1234-1234-1234-123456789012".into(),
@@ -118,6 +179,7 @@ mod tests {
             compliance_threshold_variance: 0.10,
             agents: None,
             dialer_type: None,
+            max_lines: None,
         }
     }
 
