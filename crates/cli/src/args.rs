@@ -24,7 +24,7 @@ use secrecy::SecretString;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Start with:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim validate examples/seed_payload.json\n  cxone-sim simulate examples/ratio_scenario.json\n  cxone-sim serve"
+    after_help = "Start with:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim validate examples/seed_payload.json\n  cxone-sim simulate examples/ratio_scenario.json\n  cxone-sim serve\n  cxone-sim history import --from csv examples/history_export.csv"
 )]
 pub struct Cli {
     /// More log lines on stderr (-v info: what a run does, step by step; -vv debug). `RUST_LOG`
@@ -72,7 +72,46 @@ pub enum Command {
         after_help = "The development client is dev-client / dev-secret (for local use only).\n\nExample:\n  cxone-sim serve --addr 127.0.0.1:8089\n  curl -s -d grant_type=client_credentials -d client_id=dev-client -d client_secret=dev-secret \\\n       http://127.0.0.1:8089/api/v2/oauth/token"
     )]
     Serve(ServeArgs),
+    /// Call history from real exports: `history import` turns a CXone or Genesys export (or any
+    /// CSV) into a payload's historical matrix.
+    #[command(subcommand)]
+    History(crate::history_cmd::HistoryCommand),
+    /// Sweep dialer settings, agents and answer rates; recommend the most productive setting
+    /// whose risk of a breach stays small at every answer rate the list may really have.
+    #[command(after_help = PLAN_HELP)]
+    Plan(Box<PlanArgs>),
 }
+
+const PLAN_HELP: &str = "\
+Every grid point is a row with its complete scenario (`cxone-sim simulate` on it gives the same
+metrics). Every row uses the same seed, so replication i draws the same random numbers in every row.
+
+The recommendation: the most connects per agent hour at the input's answer rate (with
+--target-connects-per-hour, the fewest agents reaching the target) among the settings whose breach
+risk has a Wilson 95 % upper bound within --risk at every answer rate of the band. The breach risk
+is the share of simulated windows (shifts) over the regime's limit (--risk-basis window), or of
+its periods (--risk-basis period; the FCC's 30 days are assembled from 30 windows).
+
+Replications: 0 breaches in n windows has a Wilson upper bound of 3.84 / (n + 3.84), under 5 %
+only from n = 73; the default is the next multiple of 10 above what --risk needs (80 at 5 %).
+
+Shards: --shard I/N runs every N-th unit of the grid and writes JSON Lines; without the flag the
+index is read from JOB_COMPLETION_INDEX (Kubernetes Indexed Job, with --shard-count),
+SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT, AWS_BATCH_JOB_ARRAY_INDEX (with --shard-count) or
+BATCH_TASK_INDEX / BATCH_TASK_COUNT. `cxone-sim plan merge PART...` prints what the unsharded run
+prints.
+
+Examples:
+  cxone-sim plan examples/seed_payload.json
+  cxone-sim plan examples/seed_payload.json --report plan.html --csv plan.csv
+  cxone-sim plan payload.json --answer-rate 0.30..0.45:0.05 --agents 8..20:2 \\
+      --strategy progressive,predictive:0.01..0.02,ratio:1.0..3.0,adaptive:hard
+  cxone-sim plan payload.json --target-connects-per-hour 200 --risk 0.02 --replications 200
+  cxone-sim plan payload.json --shard 0/4 > part-0.jsonl   # ... 1/4, 2/4, 3/4
+  cxone-sim plan merge part-*.jsonl --json
+
+Exit codes: 0 a setting is recommended, 2 invalid input, 3 no setting qualifies (the reason is
+printed), 1 runtime failure.";
 
 /// Where the simulation runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -193,4 +232,110 @@ pub struct ServeArgs {
 /// Parses a secret flag straight into a redacting type.
 fn secret(text: &str) -> Result<SecretString, std::convert::Infallible> {
     Ok(SecretString::from(text))
+}
+
+/// Flags of `plan`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct PlanArgs {
+    /// `plan merge`.
+    #[command(subcommand)]
+    pub command: Option<PlanCommand>,
+    /// Payload file or scenario file (JSON); `-` reads stdin.
+    #[arg(required = true)]
+    pub input: Option<PathBuf>,
+    /// Answer rates, LO..HI[:STEP] (default: the history's per-bucket spread around the input's
+    /// answer rate, at least ±0.02). The input's own answer rate is always in the band.
+    #[arg(long, value_name = "LO..HI[:STEP]")]
+    pub answer_rate: Option<String>,
+    /// Agent counts, LO..HI[:STEP] (default: the input's agents ±50 %).
+    #[arg(long, value_name = "LO..HI[:STEP]")]
+    pub agents: Option<String>,
+    /// Strategies, comma-separated: progressive, predictive[:TARGET|:LO..HI[:STEP]],
+    /// ratio[:LEVEL|:LO..HI (bisection)|:LO..HI:STEP (grid)], adaptive[:hard|tapered|average].
+    /// Default: progressive,predictive:0.01..0.02,ratio:1.0..3.0 and the input's own setting.
+    #[arg(long, value_name = "LIST")]
+    pub strategy: Option<String>,
+    /// The compliance regime the breach risk is held to (default fcc).
+    #[arg(long, value_enum)]
+    pub regime: Option<RegimeArg>,
+    /// The highest breach-risk upper bound a recommended setting may have, in (0, 1) (default 0.05).
+    #[arg(long)]
+    pub risk: Option<f64>,
+    /// What the breach risk counts: each simulated window (default) or the regime's period.
+    #[arg(long, value_enum)]
+    pub risk_basis: Option<RiskBasisArg>,
+    /// Recommend the fewest agents reaching this many connects per hour instead.
+    #[arg(long, value_name = "N")]
+    pub target_connects_per_hour: Option<f64>,
+    /// Replications (simulated windows) per row; see below for the default.
+    #[arg(long)]
+    pub replications: Option<u32>,
+    /// Seed of every row (default 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// What the plan prints and writes.
+    #[command(flatten)]
+    pub outputs: PlanOutputs,
+    /// Run shard I of N (from 0) and write its rows as JSON Lines, for `plan merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// The number of shards, with a scheduler index that comes without one
+    /// (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX).
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<u32>,
+}
+
+/// Subcommands of `plan`.
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Merge the JSON Lines of every shard of one plan and print what the unsharded run prints.
+    Merge(PlanMergeArgs),
+}
+
+/// Flags of `plan merge`.
+#[derive(Debug, Args)]
+pub struct PlanMergeArgs {
+    /// The shard files, in any order.
+    #[arg(required = true, value_name = "PART.jsonl")]
+    pub parts: Vec<PathBuf>,
+    /// What the merge prints and writes.
+    #[command(flatten)]
+    pub outputs: PlanOutputs,
+}
+
+/// The outputs of `plan` and `plan merge`.
+#[derive(Debug, Clone, Args)]
+pub struct PlanOutputs {
+    /// Print the plan as one JSON object (rows, recommendation, frontier) instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write one CSV line per row to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Also write a self-contained HTML report with charts to FILE.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+}
+
+/// `--regime`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegimeArg {
+    /// US FCC/FTC: 3 % per campaign per 30 days.
+    Fcc,
+    /// UK Ofcom: 3 % per campaign per 24 hours.
+    Ofcom,
+    /// Canada CRTC: 5 % per calendar month.
+    Crtc,
+    /// CXone's compliance report: 3 % per business unit per calendar day.
+    Cxone,
+}
+
+/// `--risk-basis`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RiskBasisArg {
+    /// Each simulated window (shift) on its own.
+    Window,
+    /// The regime's own period.
+    Period,
 }

@@ -5,20 +5,26 @@
 //! - `config`: the environment and `.env`, read here and nowhere else.
 //! - `pipeline`: `run` — validate, simulate, variance, webhook, audit.
 //! - `backends`: the local engine and the CXone client behind one interface; failures → exit codes.
-//! - `validate_cmd`, `simulate_cmd`, `serve_cmd`: the other commands.
+//! - `validate_cmd`, `simulate_cmd`, `serve_cmd`, `history_cmd`: the other commands.
 //! - `webhook`, `audit` (in the library, `src/lib.rs`, shared with the Python package): the
 //!   workforce-planner notification and the JSON Lines audit log.
 //! - `input`, `output`, `failure`: reading files, printing tables and JSON, exit codes and hints.
-//! - `progress`: the progress bar of long engine runs.
 //! - `signals`: SIGINT and SIGTERM.
+//! - `plan_cmd`, `plan_table`, `plan_report`: `plan` and `plan merge` over the `planner` crate, their
+//!   tables and the HTML report.
+//! - `progress`: the progress bars of long engine runs and plans.
 
 mod args;
 mod backends;
 mod config;
 mod failure;
+mod history_cmd;
 mod input;
 mod output;
 mod pipeline;
+mod plan_cmd;
+mod plan_report;
+mod plan_table;
 mod progress;
 mod serve_cmd;
 mod signals;
@@ -69,6 +75,8 @@ fn main() -> ExitCode {
             Command::Validate(args) => validate_cmd::run(args),
             Command::Simulate(args) => simulate_cmd::run(args).await,
             Command::Serve(args) => serve_cmd::run(args).await,
+            Command::History(command) => history_cmd::run(command),
+            Command::Plan(args) => plan_cmd::run(args).await,
         };
         match done {
             Ok(()) => ExitCode::SUCCESS,

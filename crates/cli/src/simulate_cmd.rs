@@ -15,12 +15,15 @@ use crate::output::{self, count, percent, rate};
 use crate::progress::EngineProgress;
 
 /// What kind of file was given.
-enum FileKind {
+pub(crate) enum FileKind {
+    /// A payload (it has `historical_matrix`).
     Payload,
+    /// An engine scenario (it has `dialer` or `window_minutes`).
     Scenario,
 }
 
-fn kind_of(value: &Value) -> Option<FileKind> {
+/// Tells a payload from a scenario by its keys.
+pub(crate) fn kind_of(value: &Value) -> Option<FileKind> {
     let object = value.as_object()?;
     if object.contains_key("historical_matrix") {
         Some(FileKind::Payload)

@@ -6,8 +6,12 @@
 mod common;
 #[path = "suite/emulator_e2e.rs"]
 mod emulator_e2e;
+#[path = "suite/history.rs"]
+mod history;
 #[path = "suite/hostile.rs"]
 mod hostile;
+#[path = "suite/plan.rs"]
+mod plan;
 #[path = "suite/run_cxone.rs"]
 mod run_cxone;
 #[path = "suite/run_local.rs"]

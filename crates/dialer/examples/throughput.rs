@@ -1,11 +1,13 @@
 //! Measures engine throughput on the reference scenario and prints one JSON line:
 //! `{"agents":…,"window_minutes":…,"threads":…,"replications":…,"dials":…,"seconds":…,"dials_per_second":…}`.
 //!
-//! Reference scenario: ratio 1.2, p = 0.3, live ring uniform 1.6–14.4 s, other rings uniform
+//! Reference scenario: ratio 1.2 (or, with `--dialer predictive`, the predictive dialer at its
+//! default 2.5 % target, also pacing after every event), p = 0.3, live ring uniform 1.6–14.4 s, other rings uniform
 //! 10–30 s, lognormal talk (mean 120 s, cv 0.8), fixed patience 2 s, pacing after every event.
 //!
 //! ```text
 //! cargo run --release -p dialer --example throughput -- --window 1440 --agents 100 --threads 1 --replications 4
+//! cargo run --release -p dialer --example throughput -- --agents 1000 --dialer predictive
 //! ```
 
 #[path = "../benches/reference.rs"]
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
     let mut agents = 100;
     let mut threads = 1;
     let mut replications = 4;
+    let mut predictive = false;
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
         let value = pair.get(1).map(String::as_str).unwrap_or("");
@@ -29,16 +32,33 @@ fn main() -> ExitCode {
             "--agents" => value.parse().map(|v| agents = v).is_ok(),
             "--threads" => value.parse().map(|v| threads = v).is_ok(),
             "--replications" => value.parse().map(|v| replications = v).is_ok(),
+            "--dialer" => match value {
+                "ratio" => {
+                    predictive = false;
+                    true
+                }
+                "predictive" => {
+                    predictive = true;
+                    true
+                }
+                _ => false,
+            },
             _ => false,
         };
         if !parsed {
             eprintln!(
-                "usage: throughput [--window MINUTES] [--agents N] [--threads N] [--replications N]"
+                "usage: throughput [--window MINUTES] [--agents N] [--threads N] [--replications N] \
+                 [--dialer ratio|predictive]"
             );
             return ExitCode::from(2);
         }
     }
-    let scenario = reference(agents, window, replications);
+    let mut scenario = reference(agents, window, replications);
+    if predictive {
+        scenario.dialer = dialer::DialerMode::Predictive {
+            abandon_target: 0.025,
+        };
+    }
     let scenario = match scenario.validate() {
         Ok(valid) => valid,
         Err(violations) => {
@@ -62,6 +82,7 @@ fn main() -> ExitCode {
     println!(
         "{}",
         serde_json::json!({
+            "dialer": if predictive { "predictive" } else { "ratio" },
             "agents": agents,
             "window_minutes": window,
             "threads": threads,

@@ -64,6 +64,12 @@ impl AgentPool {
         self.state[agent as usize]
     }
 
+    /// When `agent`'s current talk or wrap began.
+    #[inline]
+    pub fn since(&self, agent: u32) -> f64 {
+        self.since[agent as usize]
+    }
+
     /// Ready agents with no pause due (the agents pacing may dial for).
     #[inline]
     pub fn ready(&self) -> u32 {
@@ -192,15 +198,6 @@ impl AgentPool {
             AgentState::Ready => {}
         }
     }
-
-    /// The busy agents: their state (Talking or Wrap) and when it began.
-    pub fn busy_agents(&self) -> impl Iterator<Item = (AgentState, f64)> + '_ {
-        self.state
-            .iter()
-            .zip(&self.since)
-            .filter(|(s, _)| matches!(s, AgentState::Talking | AgentState::Wrap))
-            .map(|(s, t)| (*s, *t))
-    }
 }
 
 #[cfg(test)]
@@ -222,8 +219,6 @@ mod tests {
         pool.make_ready(a);
         pool.make_ready(0);
         assert_eq!((pool.ready(), pool.busy(), pool.available()), (3, 0, 3));
-        let busy: Vec<_> = pool.busy_agents().collect();
-        assert!(busy.is_empty());
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::event::{Event, EventQueue, NOT_COUNTED};
 use crate::model::Model;
 use crate::outcome::{DialOutcome, LiveOutcome};
 use crate::pacing::{Pacing, PacingStrategy, Snapshot};
+use crate::scenario::DialerMode;
 use crate::tally::Tally;
 
 /// A live answer waiting for an agent.
@@ -65,6 +66,8 @@ struct Replication<'m> {
     /// keeps its share `1 − e` of staffed time.
     pause_clock: Vec<f64>,
     pacing: Pacing,
+    /// The talk law of each agent's current talk (kept only for strategies that track busy agents).
+    talk_law: Vec<u16>,
     /// Index of the segment holding `now` (the last one once the window is over).
     segment: usize,
     tallies: Vec<Tally>,
@@ -75,7 +78,6 @@ struct Replication<'m> {
 impl<'m> Replication<'m> {
     fn new(model: &'m Model, rng: ChaCha8Rng) -> Self {
         let segments = model.schedule.segments();
-        let first_probability = segments.first().map_or(0.0, |s| s.live_probability);
         Self {
             model,
             rng,
@@ -91,12 +93,12 @@ impl<'m> Replication<'m> {
             } else {
                 Vec::new()
             },
-            pacing: Pacing::new(
-                &model.dialer,
-                first_probability,
-                model.live_ring_mean + model.patience_mean,
-                model.window,
-            ),
+            pacing: Pacing::for_model(model),
+            talk_law: if matches!(model.dialer, DialerMode::Predictive { .. }) {
+                vec![0; model.agents as usize]
+            } else {
+                Vec::new()
+            },
             segment: 0,
             tallies: vec![Tally::default(); segments.len()],
             pacing_ticks: 0,
@@ -200,10 +202,21 @@ impl<'m> Replication<'m> {
 
     fn handle(&mut self, event: Event) {
         match event {
-            Event::DialEnd { outcome, cohort } => self.dial_end(outcome, cohort),
+            Event::DialEnd {
+                outcome,
+                cohort,
+                dialled_at,
+            } => self.dial_end(outcome, cohort, f64::from(dialled_at)),
             Event::Patience { ticket } => self.patience_ends(ticket),
             Event::TalkEnd { agent } => {
                 let wrap = self.model.wrap.sample(&mut self.rng);
+                let since = self.agents.since(agent);
+                if let Some(busy) = self.pacing.busy_agents() {
+                    busy.talk_ends(self.talk_law[agent as usize], since);
+                    if wrap > 0.0 {
+                        busy.wrap_starts(self.now);
+                    }
+                }
                 if wrap > 0.0 {
                     self.agents.start_wrap(agent, self.now);
                     self.queue.push(self.now + wrap, Event::WrapEnd { agent });
@@ -211,7 +224,13 @@ impl<'m> Replication<'m> {
                     self.agent_free(agent);
                 }
             }
-            Event::WrapEnd { agent } => self.agent_free(agent),
+            Event::WrapEnd { agent } => {
+                let since = self.agents.since(agent);
+                if let Some(busy) = self.pacing.busy_agents() {
+                    busy.wrap_ends(since);
+                }
+                self.agent_free(agent);
+            }
             Event::PauseStart { agent } => self.pause_starts(agent),
             Event::PauseEnd { agent } => self.pause_ends(agent),
             Event::PacingTick => {
@@ -242,8 +261,6 @@ impl<'m> Replication<'m> {
             agents: &self.agents,
             waiting: self.waiting.len() as u32,
             dialling: self.dialling,
-            talk: self.model.schedule.segments()[self.segment].talk_sampler,
-            wrap: self.model.wrap,
         };
         (snapshot, &mut self.pacing)
     }
@@ -289,8 +306,18 @@ impl<'m> Replication<'m> {
             NOT_COUNTED
         };
         self.dialling += 1;
-        self.queue
-            .push(self.now + ring, Event::DialEnd { outcome, cohort });
+        let dialled_at = self.now as f32;
+        if self.pacing.follows_lines() {
+            self.pacing.on_dial(f64::from(dialled_at));
+        }
+        self.queue.push(
+            self.now + ring,
+            Event::DialEnd {
+                outcome,
+                cohort,
+                dialled_at,
+            },
+        );
     }
 
     #[inline]
@@ -298,9 +325,9 @@ impl<'m> Replication<'m> {
         self.tallies.get_mut(cohort as usize)
     }
 
-    fn dial_end(&mut self, outcome: DialOutcome, cohort: u32) {
+    fn dial_end(&mut self, outcome: DialOutcome, cohort: u32, dialled_at: f64) {
         self.dialling -= 1;
-        self.pacing.on_dial_end(outcome);
+        self.pacing.on_dial_end(outcome, dialled_at);
         if !outcome.is_live() {
             if let Some(tally) = self.tally(cohort) {
                 tally.not_answered += 1;
@@ -386,9 +413,12 @@ impl<'m> Replication<'m> {
             LiveOutcome::Connected
         });
         self.agents.start_talking(agent, self.now);
-        let talk = self.model.schedule.segments()[self.segment]
-            .talk_sampler
-            .sample(&mut self.rng);
+        let segment = &self.model.schedule.segments()[self.segment];
+        let (law, talk) = (segment.talk_law, segment.talk_sampler.sample(&mut self.rng));
+        if let Some(busy) = self.pacing.busy_agents() {
+            busy.talk_starts(law, self.now);
+            self.talk_law[agent as usize] = law;
+        }
         self.queue.push(self.now + talk, Event::TalkEnd { agent });
     }
 

@@ -4,7 +4,7 @@
 use crate::outcome::DialOutcome;
 
 /// What happens at an event's time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
     /// A dial attempt stops ringing: a live person answers, or the attempt ends with no one.
     DialEnd {
@@ -12,6 +12,9 @@ pub enum Event {
         outcome: DialOutcome,
         /// The report bucket the attempt counts in, or [`NOT_COUNTED`] during warm-up.
         cohort: u32,
+        /// When it was dialled, in seconds (single precision keeps the event small; pacing uses
+        /// it only to group lines by age, and is told the same rounded time at the dial).
+        dialled_at: f32,
     },
     /// The waiting live answer with this ticket runs out of patience, if it is still waiting.
     Patience {

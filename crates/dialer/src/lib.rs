@@ -22,6 +22,7 @@
 //!   [`model`] is a scenario prepared for it.
 //! - [`metrics`]: counters to rates; [`estimate`]: means and t-intervals over replications.
 //! - [`replicate`]: parallel replications and the [`Report`].
+//! - [`quality`]: per-shift compliance of a strategy against progressive and the best fixed ratio.
 //! - [`erlang`]: Erlang B, C, A, fixed-patience M/M/n+D and Engset closed forms.
 //!
 //! # Example
@@ -55,6 +56,7 @@ mod metrics;
 mod model;
 mod outcome;
 mod pacing;
+pub mod quality;
 mod replicate;
 mod scenario;
 mod schedule;

@@ -39,6 +39,8 @@ pub struct Model {
     pub other_ring: Sampler,
     /// After-call work.
     pub wrap: Sampler,
+    /// Mean after-call work.
+    pub wrap_mean: f64,
     /// Patience of a waiting live answer.
     pub patience: Sampler,
     /// Mean patience.
@@ -64,6 +66,7 @@ impl Model {
             live_ring_mean: scenario.ring_seconds.live.mean(),
             other_ring: scenario.ring_seconds.other.sampler(),
             wrap: scenario.wrap_seconds.sampler(),
+            wrap_mean: scenario.wrap_seconds.mean(),
             patience: scenario.patience_seconds.sampler(),
             patience_mean: scenario.patience_seconds.mean(),
             connect_within: scenario.connect_within_seconds,

@@ -21,12 +21,15 @@ pub struct Segment {
     pub talk: Distribution,
     /// `talk`, prepared for sampling.
     pub talk_sampler: Sampler,
+    /// Index of `talk_sampler` among the schedule's distinct talk laws ([`Schedule::talk_laws`]).
+    pub talk_law: u16,
 }
 
 /// The segments covering `[0, window)`, in time order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
     segments: Vec<Segment>,
+    talk_laws: Vec<Sampler>,
 }
 
 impl Schedule {
@@ -64,6 +67,7 @@ impl Schedule {
                 live_probability: probability,
                 talk,
                 talk_sampler: talk.sampler(),
+                talk_law: 0,
             });
             if end <= start {
                 break;
@@ -79,9 +83,31 @@ impl Schedule {
                 live_probability: scenario.live_answer_probability,
                 talk: scenario.talk_seconds,
                 talk_sampler: scenario.talk_seconds.sampler(),
+                talk_law: 0,
             });
         }
-        Self { segments }
+        // Repeating buckets share their laws; validation bounds the segments (and so the laws)
+        // well within `u16`.
+        let mut talk_laws: Vec<Sampler> = Vec::new();
+        for segment in &mut segments {
+            let law = match talk_laws.iter().position(|l| *l == segment.talk_sampler) {
+                Some(at) => at,
+                None => {
+                    talk_laws.push(segment.talk_sampler);
+                    talk_laws.len() - 1
+                }
+            };
+            segment.talk_law = law as u16;
+        }
+        Self {
+            segments,
+            talk_laws,
+        }
+    }
+
+    /// The distinct talk-time laws of the segments, in order of first use.
+    pub fn talk_laws(&self) -> &[Sampler] {
+        &self.talk_laws
     }
 
     /// The segments, in time order.
@@ -143,5 +169,9 @@ mod tests {
             got,
             vec![(30.0, 0.5, 100.0), (90.0, 0.3, 10.0), (120.0, 0.5, 100.0)]
         );
+        // Two distinct talk laws; the repeated bucket shares the first.
+        let laws: Vec<u16> = schedule.segments().iter().map(|s| s.talk_law).collect();
+        assert_eq!(laws, vec![0, 1, 0]);
+        assert_eq!(schedule.talk_laws().len(), 2);
     }
 }

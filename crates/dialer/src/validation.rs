@@ -5,6 +5,8 @@ use std::ops::Deref;
 
 use crate::distribution::Distribution;
 use crate::model::PAUSE_CYCLE_SECONDS;
+use crate::pacing::free_agents::FreeAgents;
+use crate::pacing::lines_in_flight::RingingLines;
 use crate::pacing::{CostInputs, Pacing, PacingStrategy};
 use crate::scenario::{Bucket, DialerMode, Scenario};
 
@@ -475,6 +477,21 @@ impl Scenario {
             self.live_answer_probability,
             self.ring_seconds.live.mean() + self.patience_seconds.mean(),
             self.window_minutes * 60.0,
+            self.agents,
+            |look_ahead| {
+                (
+                    FreeAgents::new(
+                        &[self.talk_seconds.sampler()],
+                        &self.wrap_seconds.sampler(),
+                        self.wrap_seconds.mean(),
+                        look_ahead,
+                    ),
+                    RingingLines::new(
+                        &self.ring_seconds.live.sampler(),
+                        &self.ring_seconds.other.sampler(),
+                    ),
+                )
+            },
         )
     }
 

@@ -8,6 +8,7 @@ mod common;
 mod determinism;
 mod erlang_reference;
 mod properties;
+mod quality;
 mod queueing;
 mod sparse_rates;
 mod strategies;

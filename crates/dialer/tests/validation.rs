@@ -196,22 +196,14 @@ fn work_limits_name_the_limit_and_the_figure() {
         serde_json::from_value(with(&["pacing_interval_seconds"], json!(1e-6))).unwrap();
     let violations = scenario.validate().unwrap_err();
     assert_eq!(violations[0].path, "pacing_interval_seconds");
-    // A predictive dialer paced after every event on a big team checks every agent each time.
+    // A predictive dialer paced after every event costs O(1) per decision, whatever the team: a
+    // 1 000-agent shift of 8 hours, 20 times, is within the limits.
     let mut predictive = good();
-    predictive["agents"] = json!(10_000);
+    predictive["agents"] = json!(1_000);
     predictive["dialer"] = json!({"mode": "predictive"});
-    predictive["window_minutes"] = json!(1_440);
-    predictive["replications"] = json!(1);
-    let scenario: dialer::Scenario = serde_json::from_value(predictive.clone()).unwrap();
-    let violations = scenario.validate().unwrap_err();
-    assert_eq!(
-        violations[0].path, "pacing_interval_seconds",
-        "{violations:?}"
-    );
-    let limit = format!("work limit of {} s", dialer::MAX_WORK_SECONDS);
-    assert!(violations[0].message.contains(&limit), "{violations:?}");
-    // Paced every 3 s it is fine.
-    predictive["pacing_interval_seconds"] = json!(3);
+    predictive["window_minutes"] = json!(480);
+    predictive["replications"] = json!(20);
+    predictive["pacing_interval_seconds"] = json!(0);
     let scenario: dialer::Scenario = serde_json::from_value(predictive).unwrap();
     assert_eq!(scenario.check(), Ok(()));
     // Agent pauses are events too: a slow dialer on a big, part-time team for a week, many times.

@@ -213,7 +213,7 @@ impl PacingStrategy for Adaptive {
     }
 
     #[inline]
-    fn on_dial_end(&mut self, outcome: DialOutcome) {
+    fn on_dial_end(&mut self, outcome: DialOutcome, _dialled_at: f64) {
         self.on_dial_outcome(outcome.is_live());
     }
 

@@ -8,6 +8,9 @@
 //! its `dialer.mode` variant in [`DialerMode`] and the line in [`Pacing::new`] that builds it.
 
 mod adaptive;
+pub mod bands;
+pub mod free_agents;
+pub mod lines_in_flight;
 mod poisson;
 mod predictive;
 mod progressive;
@@ -22,9 +25,11 @@ pub use ratio::{Ratio, ratio_lines};
 use rand::rngs::ChaCha8Rng;
 
 use crate::agents::AgentPool;
-use crate::distribution::Sampler;
+use crate::model::Model;
 use crate::outcome::{DialOutcome, LiveOutcome};
 use crate::scenario::DialerMode;
+use free_agents::FreeAgents;
+use lines_in_flight::RingingLines;
 
 /// Work of one run of a strategy that reads a few counters, in nanoseconds of a reference core.
 pub(crate) const SIMPLE_RUN_NANOS: f64 = 5.0;
@@ -40,10 +45,6 @@ pub struct Snapshot<'a> {
     pub waiting: u32,
     /// Attempts dialling or ringing.
     pub dialling: u32,
-    /// Talk time of conversations starting now.
-    pub talk: Sampler,
-    /// After-call work time.
-    pub wrap: Sampler,
 }
 
 impl Snapshot<'_> {
@@ -85,8 +86,22 @@ pub trait PacingStrategy {
     /// Lines to start now (before the `max_lines` cap, which the engine applies).
     fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32;
 
-    /// An attempt stopped ringing with `outcome`.
-    fn on_dial_end(&mut self, _outcome: DialOutcome) {}
+    /// Whether it follows each line from its start ([`PacingStrategy::on_dial`]).
+    fn follows_lines(&self) -> bool {
+        false
+    }
+
+    /// An attempt starts ringing at `at` (told only to strategies that follow lines).
+    fn on_dial(&mut self, _at: f64) {}
+
+    /// The attempt dialled at `dialled_at` stopped ringing with `outcome`.
+    fn on_dial_end(&mut self, _outcome: DialOutcome, _dialled_at: f64) {}
+
+    /// Its tracker of busy agents, if it looks at how long each has been busy (the engine reports
+    /// every talk and wrap to it).
+    fn busy_agents(&mut self) -> Option<&mut FreeAgents> {
+        None
+    }
 
     /// A live answer was connected in time, connected late or abandoned.
     fn on_live_outcome(&mut self, _outcome: LiveOutcome) {}
@@ -132,8 +147,22 @@ macro_rules! strategies {
                 match self { $(Self::$variant(s) => PacingStrategy::lines_to_start(s, snapshot),)* }
             }
             #[inline]
-            fn on_dial_end(&mut self, outcome: DialOutcome) {
-                match self { $(Self::$variant(s) => PacingStrategy::on_dial_end(s, outcome),)* }
+            fn follows_lines(&self) -> bool {
+                match self { $(Self::$variant(s) => PacingStrategy::follows_lines(s),)* }
+            }
+            #[inline]
+            fn on_dial(&mut self, at: f64) {
+                match self { $(Self::$variant(s) => PacingStrategy::on_dial(s, at),)* }
+            }
+            #[inline]
+            fn on_dial_end(&mut self, outcome: DialOutcome, dialled_at: f64) {
+                match self {
+                    $(Self::$variant(s) => PacingStrategy::on_dial_end(s, outcome, dialled_at),)*
+                }
+            }
+            #[inline]
+            fn busy_agents(&mut self) -> Option<&mut FreeAgents> {
+                match self { $(Self::$variant(s) => PacingStrategy::busy_agents(s),)* }
             }
             #[inline]
             fn on_live_outcome(&mut self, outcome: LiveOutcome) {
@@ -170,15 +199,23 @@ strategies! {
     Poisson(Poisson),
     /// VICIdial's adaptive level.
     Adaptive(Adaptive),
-    /// The abandon-rate controller.
-    Predictive(Predictive),
+    /// The abandon-rate controller (boxed: its bands of busy agents and lines are large).
+    Predictive(Box<Predictive>),
 }
 
 impl Pacing {
     /// The strategy for `mode`. `live_probability` is the campaign's expected answer rate (the
     /// predictive strategy starts from it), `look_ahead` how far ahead the predictive strategy
-    /// counts agents becoming free (seconds) and `window` the window's length in seconds.
-    pub fn new(mode: &DialerMode, live_probability: f64, look_ahead: f64, window: f64) -> Self {
+    /// counts agents becoming free (seconds), `window` the window's length in seconds and
+    /// `lookout(look_ahead)` the predictive strategy's trackers of busy agents and ringing lines.
+    pub fn new(
+        mode: &DialerMode,
+        live_probability: f64,
+        look_ahead: f64,
+        window: f64,
+        agents: u32,
+        lookout: impl FnOnce(f64) -> (FreeAgents, RingingLines),
+    ) -> Self {
         match *mode {
             DialerMode::Progressive => Self::Progressive(Progressive),
             DialerMode::Ratio { level } => Self::Ratio(Ratio { level }),
@@ -197,11 +234,71 @@ impl Pacing {
                 intensity,
                 window,
             )),
-            DialerMode::Predictive { abandon_target } => Self::Predictive(Predictive::new(
-                abandon_target,
-                live_probability,
-                look_ahead,
-            )),
+            DialerMode::Predictive { abandon_target } => {
+                let (free, ringing) = lookout(look_ahead);
+                Self::Predictive(Box::new(Predictive::new(
+                    abandon_target,
+                    live_probability,
+                    agents,
+                    free,
+                    ringing,
+                )))
+            }
         }
+    }
+
+    /// The strategy a model's replication runs. The predictive strategy starts from the first
+    /// segment's answer rate and looks ahead by the mean ring time of a live answer plus the mean
+    /// patience (a call answered then can still be connected within its patience).
+    pub fn for_model(model: &Model) -> Self {
+        let segments = model.schedule.segments();
+        Self::new(
+            &model.dialer,
+            segments.first().map_or(0.0, |s| s.live_probability),
+            model.live_ring_mean + model.patience_mean,
+            model.window,
+            model.agents,
+            |look_ahead| {
+                (
+                    FreeAgents::new(
+                        model.schedule.talk_laws(),
+                        &model.wrap,
+                        model.wrap_mean,
+                        look_ahead,
+                    ),
+                    RingingLines::new(&model.live_ring, &model.other_ring),
+                )
+            },
+        )
+    }
+}
+
+impl PacingStrategy for Box<Predictive> {
+    #[inline]
+    fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+        PacingStrategy::lines_to_start(&mut **self, snapshot)
+    }
+    #[inline]
+    fn follows_lines(&self) -> bool {
+        true
+    }
+    #[inline]
+    fn on_dial(&mut self, at: f64) {
+        PacingStrategy::on_dial(&mut **self, at);
+    }
+    #[inline]
+    fn on_dial_end(&mut self, outcome: DialOutcome, dialled_at: f64) {
+        PacingStrategy::on_dial_end(&mut **self, outcome, dialled_at);
+    }
+    #[inline]
+    fn on_live_outcome(&mut self, outcome: LiveOutcome) {
+        PacingStrategy::on_live_outcome(&mut **self, outcome);
+    }
+    #[inline]
+    fn busy_agents(&mut self) -> Option<&mut FreeAgents> {
+        PacingStrategy::busy_agents(&mut **self)
+    }
+    fn cost(&self, inputs: &CostInputs) -> PacingCost {
+        PacingStrategy::cost(&**self, inputs)
     }
 }

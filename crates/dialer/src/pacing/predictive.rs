@@ -2,15 +2,18 @@
 //!
 //! At each pacing run it looks ahead by `W` (the mean ring time of a live answer plus the mean
 //! patience: a call answered then can still be connected within its patience) and models
-//! - the agents free within `W`: the Ready agents plus, for every busy agent, the chance `q` that
+//! - the agents free within `W` ([`FreeAgents`], O(K) per decision): the Ready agents plus, for
+//!   every busy agent, the chance `q` that
 //!   it is Ready again within `W` given how long its current talk or wrap has lasted. A wrapping
 //!   agent needs its wrap to end; a talking agent needs its talk *and* the wrap after it to end,
 //!   `P(remaining talk + wrap ≤ W)`: exactly `P(remaining talk ≤ W − w)` for a fixed wrap `w`, and
 //!   the same with `w` the wrap's mean for other wrap laws (an approximation: it ignores the wrap's
 //!   spread, which matters little when the wrap is short against the talk);
-//! - the live answers coming: the waiting ones plus each ringing or new line live with probability
-//!   `p̂`, the live-answer rate measured online (an exponential average over about the last 100
-//!   attempts, starting from the campaign's configured answer rate).
+//! - the live answers coming: the waiting ones, each ringing line live with the probability its
+//!   age leaves it ([`RingingLines`]: a line that has outlasted the live rings is probably
+//!   unanswered), and each new line live with probability `p̂`, the live-answer rate measured
+//!   online by cohort of dial time ([`AnswerRate`]: an exponential average over about the last
+//!   100 attempts, in dial order, starting from the campaign's configured answer rate).
 //!
 //! Agents with a pause due when their call ends are still counted as becoming free: the
 //! [`Snapshot`] does not say which agents those are.
@@ -28,19 +31,28 @@
 //! error without the window's lag (integrating the windowed error itself lags by half a window,
 //! which at hundreds of answers a minute makes the loop oscillate), so it settles where the drop
 //! rate equals the target. The integral is held (anti-windup) while `α` sits at a bound and the
-//! step pushes it further out, and while the dialer is in fallback (dialling progressively, no
-//! drops come, and an integral left running would rise all along and over-dial when it ends). When the windowed rate passes the legal limit (FCC/FTC), the dialer falls back
-//! to progressive dialling until the rate is back under the target.
+//! step pushes it further out, and while the dialer is in fallback (an integral left running there
+//! would rise all along and over-dial when it ends). A team larger than [`INTEGRAL_TEAM`] agents
+//! moves the integral less per answer (its answers come faster, and a gain per answer would make
+//! the loop's gain in time grow with the team). When the windowed rate passes the legal limit
+//! (FCC/FTC), the dialer falls back to the least risk `α` allows — still counting agents about to be
+//! free, unlike progressive dialling, which at low answer rates leaves agents idle for minutes —
+//! until the rate is back under the target.
+//!
+//! The start of a shift is counted by the law like the rest: the lines in use are bounded by one
+//! per available agent at first, the bound rising to its full value over the first
+//! [`RAMP_ANSWERS`] live answers and [`RAMP_SECONDS`] (whichever is slower).
 //!
 //! Until the window has seen [`MIN_ANSWERS`] live answers, the rate is drops over `MIN_ANSWERS`
 //! rather than over the few answers seen: the first drop of a run would otherwise read as a 100 %
 //! rate and force progressive dialling for the next 39 answers. Early on this counts drops against
 //! a budget of 3 in the first 100 answers.
 
+use super::free_agents::FreeAgents;
+use super::lines_in_flight::{AnswerRate, RingingLines};
 use super::{CostInputs, PacingCost, PacingStrategy, Snapshot, progressive_lines};
-use crate::agents::AgentState;
 use crate::compliance::Regime;
-use crate::distribution::{Sampler, erfc};
+use crate::distribution::erfc;
 
 /// Live answers in the rolling window the drop rate is measured over.
 ///
@@ -72,6 +84,14 @@ const MIN_ERROR: f64 = -3.0;
 const MAX_RISK: f64 = 0.5;
 /// Most lines in flight per agent, over the live-answer rate estimate.
 const LINES_PER_AGENT_OVER_RATE: f64 = 4.0;
+/// Live answers over which the bound on lines ramps up from one per available agent.
+const RAMP_ANSWERS: u64 = 100;
+/// Seconds over which it ramps up (whichever of the two is slower).
+const RAMP_SECONDS: f64 = 300.0;
+/// Team size up to which every live answer moves the integral by the full [`KI`]; a larger team's
+/// answers move it by `KI · INTEGRAL_TEAM / agents`, so that the integral's speed in time stays
+/// that of a team of this size.
+const INTEGRAL_TEAM: f64 = 25.0;
 /// Bounds of `α`.
 const ALPHA_RANGE: (f64, f64) = (-6.0, 3.0);
 
@@ -129,26 +149,53 @@ impl Outcomes {
 #[derive(Debug, Clone)]
 pub struct Predictive {
     target: f64,
-    look_ahead: f64,
-    live_rate: f64,
+    /// The busy agents by law and age, for the agents free within the look-ahead.
+    free: FreeAgents,
+    /// The lines ringing by age, for the live answers still to come from them.
+    ringing: RingingLines,
+    /// How strongly one live answer moves the integral: 1 for a small team, less for a large one,
+    /// whose answers come so fast that a gain per answer would make the loop's gain in time grow
+    /// with the team (and the loop oscillate).
+    integral_scale: f64,
+    /// Live answers seen since the start (for the ramp of the first minutes).
+    answers_seen: u64,
+    live_rate: AnswerRate,
     alpha: f64,
     integral: f64,
     outcomes: Outcomes,
     fallback: bool,
+    /// Lines in flight (ringing plus new) the last decision settled on: the next search starts
+    /// there, since one event seldom moves the answer by more than a line or two.
+    last_lines: u32,
+    /// The normal loss function, tabulated (each decision evaluates it a few times).
+    loss: NormalLoss,
 }
 
 impl Predictive {
-    /// A controller aiming at `target` drops per live answer, starting from the campaign's expected
-    /// `live_probability`, looking ahead by `look_ahead` seconds.
-    pub fn new(target: f64, live_probability: f64, look_ahead: f64) -> Self {
+    /// A controller for a team of `agents` aiming at `target` drops per live answer, starting from
+    /// the campaign's expected `live_probability`, counting the busy agents of `free` that end
+    /// within its look-ahead and the answers to come from the lines of `ringing`.
+    pub fn new(
+        target: f64,
+        live_probability: f64,
+        agents: u32,
+        free: FreeAgents,
+        ringing: RingingLines,
+    ) -> Self {
+        let longest_ring = ringing.longest_ring();
         Self {
             target,
-            look_ahead,
-            live_rate: live_probability.max(MIN_RATE),
+            free,
+            ringing,
+            integral_scale: (INTEGRAL_TEAM / f64::from(agents.max(1))).min(1.0),
+            answers_seen: 0,
+            live_rate: AnswerRate::new(live_probability, RATE_WEIGHT, MIN_RATE, longest_ring),
             alpha: 0.0,
             integral: 0.0,
             outcomes: Outcomes::new(),
             fallback: false,
+            last_lines: 0,
+            loss: NormalLoss::new(),
         }
     }
 
@@ -171,15 +218,22 @@ impl Predictive {
         self.outcomes.rate()
     }
 
-    /// An attempt stopped ringing.
-    pub fn on_dial_outcome(&mut self, live: bool) {
-        let x = if live { 1.0 } else { 0.0 };
-        self.live_rate = (self.live_rate + RATE_WEIGHT * (x - self.live_rate)).max(MIN_RATE);
+    /// An attempt starts ringing at `at`.
+    pub fn on_dial(&mut self, at: f64) {
+        self.ringing.add(at);
+        self.live_rate.dialled(at);
+    }
+
+    /// The attempt that started ringing at `dialled_at` stopped ringing.
+    pub fn on_dial_outcome(&mut self, live: bool, dialled_at: f64) {
+        self.ringing.remove(dialled_at);
+        self.live_rate.outcome(live, dialled_at);
     }
 
     /// A live answer was connected in time, or dropped (abandoned or late).
     pub fn on_live_outcome(&mut self, dropped: bool) {
         self.outcomes.push(dropped);
+        self.answers_seen += 1;
         let rate = self.outcomes.rate();
         if rate > Regime::Fcc.limit() {
             self.fallback = true;
@@ -194,7 +248,8 @@ impl Predictive {
         let proportional = KP * error;
         // This answer's own error: the increments of the windowed error without the window's lag,
         // which at hundreds of answers a minute would make the integral loop oscillate.
-        let step = KI * (self.target - if dropped { 1.0 } else { 0.0 }) / self.target;
+        let step = self.integral_scale * KI * (self.target - if dropped { 1.0 } else { 0.0 })
+            / self.target;
         // Anti-windup: hold the integral in fallback, and when the output is at a bound that the
         // step pushes past.
         let saturated = (proportional + self.integral >= high && step > 0.0)
@@ -205,72 +260,95 @@ impl Predictive {
         self.alpha = (proportional + self.integral).clamp(low, high);
     }
 
-    /// Agents expected free within the look-ahead, and the variance of that number.
-    pub fn expected_free(&self, snapshot: &Snapshot<'_>) -> (f64, f64) {
-        let horizon = self.look_ahead;
-        let now = snapshot.now;
-        // A talking agent is free once its talk and then its wrap have ended.
-        let talk_horizon = horizon - sampler_mean(&snapshot.wrap);
-        let (mut mean, mut variance) = (f64::from(snapshot.agents.ready()), 0.0);
-        for (state, since) in snapshot.agents.busy_agents() {
-            let q = match state {
-                AgentState::Wrap => snapshot.wrap.ends_within(now - since, horizon),
-                _ if talk_horizon <= 0.0 => 0.0,
-                _ => snapshot.talk.ends_within(now - since, talk_horizon),
-            };
-            mean += q;
-            variance += q * (1.0 - q);
-        }
-        (mean, variance)
+    /// Agents expected free within the look-ahead (the Ready ones and the busy ones expected to
+    /// end), and the variance of that number.
+    pub fn expected_free(&mut self, snapshot: &Snapshot<'_>) -> (f64, f64) {
+        let (busy, variance) = self.free.expected(snapshot.now);
+        (f64::from(snapshot.agents.ready()) + busy, variance)
     }
 
     /// Lines to start now.
     pub fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
-        if self.fallback {
-            return progressive_lines(snapshot);
-        }
+        let floor = progressive_lines(snapshot);
         if self.target <= 0.0 {
-            return progressive_lines(snapshot);
+            return floor;
         }
         let (free, free_variance) = self.expected_free(snapshot);
-        let p = self.live_rate;
+        self.live_rate.settle(snapshot.now);
+        let p = self.live_rate.rate();
+        let (coming, coming_variance) = self.ringing.expected_lives(snapshot.now, p);
+        let loss = &self.loss;
         let waiting = f64::from(snapshot.waiting);
-        let ringing = f64::from(snapshot.dialling);
-        let risk = (self.target * self.alpha.exp()).min(MAX_RISK);
+        // In fallback it takes the least risk the controller allows: still counting the agents
+        // about to be free, which progressive dialling ignores (at low answer rates that leaves
+        // agents idle for minutes between calls).
+        let alpha = if self.fallback {
+            ALPHA_RANGE.0
+        } else {
+            self.alpha
+        };
+        let risk = (self.target * alpha.exp()).min(MAX_RISK);
         // Expected drops over expected lives with `n` more lines.
         let acceptable = |n: f64| {
-            let lines = ringing + n;
-            let lives = waiting + p * lines;
+            let lives = waiting + coming + p * n;
             if lives <= 0.0 {
                 return true;
             }
             let mean = lives - free;
-            let sd = (lines * p * (1.0 - p) + free_variance).sqrt();
-            expected_positive_part(mean, sd) <= risk * lives
+            let sd = (coming_variance + n * p * (1.0 - p) + free_variance).sqrt();
+            loss.expected_positive_part(mean, sd) <= risk * lives
         };
         // Progressive's lines carry no risk (every one has a Ready agent), so never dial fewer.
         let floor = progressive_lines(snapshot);
-        if !acceptable(1.0) {
-            return floor;
-        }
-        // The drop ratio grows with `n`: double, then bisect, for the largest acceptable `n`.
-        let mut low = 1u32;
-        let mut high = 2u32;
-        // Lines in flight stay bounded even when the risk allows more.
-        let most_ringing =
-            (LINES_PER_AGENT_OVER_RATE * f64::from(snapshot.agents.len()) / p).ceil();
-        let ceiling = (most_ringing - ringing).max(0.0) as u32;
+        // Lines in flight stay bounded even when the risk allows more; over the first live answers
+        // of the shift the bound ramps up from one line per available agent (the controller has
+        // no measure of its drops yet, and the law counts them from the first call).
+        let ramp = (self.answers_seen as f64 / RAMP_ANSWERS as f64)
+            .min(snapshot.now / RAMP_SECONDS)
+            .min(1.0);
+        let level = 1.0 + ramp * (LINES_PER_AGENT_OVER_RATE / p - 1.0).max(0.0);
+        let most_in_use = (level * f64::from(snapshot.agents.available())).ceil();
+        let ceiling = (most_in_use - f64::from(snapshot.lines_in_use())).max(0.0) as u32;
         if ceiling == 0 {
             return floor;
         }
-        while high < ceiling && acceptable(f64::from(high)) {
-            low = high;
-            high = high.saturating_mul(2);
-        }
-        let mut high = high.min(ceiling);
-        if acceptable(f64::from(high)) {
-            return high.max(floor);
-        }
+        // The drop ratio grows with `n`: gallop from the last decision's answer, then bisect, for
+        // the largest acceptable `n`.
+        let start = self
+            .last_lines
+            .saturating_sub(snapshot.dialling)
+            .clamp(1, ceiling);
+        let (mut low, mut high) = if acceptable(f64::from(start)) {
+            let mut step = 1u32;
+            let mut low = start;
+            loop {
+                let next = low.saturating_add(step).min(ceiling);
+                if next == low {
+                    break (low, low + 1);
+                }
+                if !acceptable(f64::from(next)) {
+                    break (low, next);
+                }
+                low = next;
+                step = step.saturating_mul(2);
+            }
+        } else {
+            let mut step = 1u32;
+            let mut high = start;
+            loop {
+                if high == 1 {
+                    // Not even one line: only progressive's riskless ones.
+                    self.last_lines = snapshot.dialling;
+                    return floor;
+                }
+                let next = high.saturating_sub(step).max(1);
+                if acceptable(f64::from(next)) {
+                    break (next, high);
+                }
+                high = next;
+                step = step.saturating_mul(2);
+            }
+        };
         while high - low > 1 {
             let mid = low + (high - low) / 2;
             if acceptable(f64::from(mid)) {
@@ -279,13 +357,15 @@ impl Predictive {
                 high = mid;
             }
         }
+        self.last_lines = snapshot.dialling + low;
         low.max(floor)
     }
 }
 
-/// Work of one pacing run per busy agent it looks at (the talk-time survival function), in
-/// nanoseconds of a reference core.
-const BUSY_AGENT_NANOS: f64 = 20.0;
+/// Work of one pacing run, in nanoseconds of a reference core: a few evaluations of the tabulated
+/// normal loss, and the bands' full evaluations amortised over the runs between them; it does not
+/// grow with the team.
+const RUN_NANOS: f64 = 100.0;
 
 impl PacingStrategy for Predictive {
     #[inline]
@@ -294,8 +374,18 @@ impl PacingStrategy for Predictive {
     }
 
     #[inline]
-    fn on_dial_end(&mut self, outcome: crate::outcome::DialOutcome) {
-        self.on_dial_outcome(outcome.is_live());
+    fn follows_lines(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn on_dial(&mut self, at: f64) {
+        Predictive::on_dial(self, at);
+    }
+
+    #[inline]
+    fn on_dial_end(&mut self, outcome: crate::outcome::DialOutcome, dialled_at: f64) {
+        self.on_dial_outcome(outcome.is_live(), dialled_at);
     }
 
     #[inline]
@@ -303,11 +393,15 @@ impl PacingStrategy for Predictive {
         Predictive::on_live_outcome(self, outcome.is_drop());
     }
 
+    #[inline]
+    fn busy_agents(&mut self) -> Option<&mut FreeAgents> {
+        Some(&mut self.free)
+    }
+
     fn cost(&self, inputs: &CostInputs) -> PacingCost {
         PacingCost {
             lines: (inputs.agents / inputs.lowest_live_probability).ceil(),
-            // Every run looks at every agent.
-            run_nanos: BUSY_AGENT_NANOS * inputs.agents,
+            run_nanos: RUN_NANOS,
             wakes_per_second: 0.0,
             open_loop_dials_per_second: None,
             paced_by_agents: true,
@@ -315,13 +409,45 @@ impl PacingStrategy for Predictive {
     }
 }
 
-/// The mean of a law (the fixed value for a fixed one).
-fn sampler_mean(sampler: &Sampler) -> f64 {
-    match *sampler {
-        Sampler::Fixed(value) => value,
-        Sampler::Exp(mean) => mean,
-        Sampler::Lognormal { mu, sigma } => (mu + 0.5 * sigma * sigma).exp(),
-        Sampler::Uniform { min, width } => min + 0.5 * width,
+/// Grid points per unit of `z` in [`NormalLoss`].
+const LOSS_STEPS_PER_UNIT: f64 = 64.0;
+/// The table covers `z` in `[-LOSS_RANGE, LOSS_RANGE]`; outside, `G(z)` is 0 or `z` to 1e-9.
+const LOSS_RANGE: f64 = 8.0;
+
+/// `G(z) = E[max(Z + z, 0)]` for `Z` standard normal (`φ(z) + z·Φ(z)`), tabulated on a grid of
+/// 1/64 with linear interpolation: within 1.3e-5 of the exact value (`G'' = φ ≤ 0.4`), against the
+/// exact form's `exp` and `erfc`.
+#[derive(Debug, Clone)]
+struct NormalLoss {
+    table: Vec<f64>,
+}
+
+impl NormalLoss {
+    fn new() -> Self {
+        let points = (2.0 * LOSS_RANGE * LOSS_STEPS_PER_UNIT) as usize + 1;
+        let table = (0..points)
+            .map(|i| expected_positive_part(i as f64 / LOSS_STEPS_PER_UNIT - LOSS_RANGE, 1.0))
+            .collect();
+        Self { table }
+    }
+
+    /// `E[max(X, 0)]` for `X` normal with this mean and standard deviation.
+    #[inline]
+    fn expected_positive_part(&self, mean: f64, sd: f64) -> f64 {
+        if sd <= 0.0 {
+            return mean.max(0.0);
+        }
+        let z = mean / sd;
+        if z <= -LOSS_RANGE {
+            return 0.0;
+        }
+        if z >= LOSS_RANGE {
+            return mean;
+        }
+        let x = (z + LOSS_RANGE) * LOSS_STEPS_PER_UNIT;
+        let i = x as usize;
+        let (a, b) = (self.table[i], self.table[(i + 1).min(self.table.len() - 1)]);
+        sd * (a + (x - i as f64) * (b - a))
     }
 }
 
@@ -339,14 +465,61 @@ fn expected_positive_part(mean: f64, sd: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Distribution;
     use crate::agents::AgentPool;
+    use crate::distribution::Sampler;
+
+    fn no_busy() -> FreeAgents {
+        FreeAgents::new(&[Sampler::Fixed(100.0)], &Sampler::Fixed(0.0), 0.0, 8.0)
+    }
+
+    fn no_lines() -> RingingLines {
+        RingingLines::new(&Sampler::Fixed(8.0), &Sampler::Fixed(20.0))
+    }
+
+    /// A dialer for 10 agents with nobody busy and nothing ringing.
+    fn dialer(p: f64) -> Predictive {
+        Predictive::new(0.025, p, 10, no_busy(), no_lines())
+    }
 
     #[test]
     fn expected_positive_part_of_a_normal() {
         assert!((expected_positive_part(0.0, 1.0) - 0.398_942_280_4).abs() < 1e-7);
         assert!((expected_positive_part(5.0, 0.0) - 5.0).abs() < 1e-12);
         assert!(expected_positive_part(-10.0, 1.0) < 1e-20);
+        // The table follows the exact form everywhere, to within its interpolation error.
+        let loss = NormalLoss::new();
+        for i in -1_000..1_000 {
+            let (mean, sd) = (f64::from(i) * 0.0123, 1.7);
+            let (table, exact) = (
+                loss.expected_positive_part(mean, sd),
+                expected_positive_part(mean, sd),
+            );
+            assert!(
+                (table - exact).abs() < 1.3e-5 * sd,
+                "{mean}: {table} vs {exact}"
+            );
+        }
+        assert_eq!(loss.expected_positive_part(-20.0, 1.0), 0.0);
+        assert_eq!(loss.expected_positive_part(3.0, 0.0), 3.0);
+    }
+
+    /// A predictive dialer whose busy agents all talk on `talk`, with a wrap of `wrap` (mean
+    /// `wrap_mean`), looking 8 s ahead; the talks began at `starts`.
+    fn with_talks(talk: Sampler, wrap: Sampler, wrap_mean: f64, starts: &[f64]) -> Predictive {
+        let mut free = FreeAgents::new(&[talk], &wrap, wrap_mean, 8.0);
+        for &at in starts {
+            free.talk_starts(0, at);
+        }
+        Predictive::new(0.025, 0.5, 10, free, no_lines())
+    }
+
+    fn idle(agents: &AgentPool, now: f64) -> Snapshot<'_> {
+        Snapshot {
+            now,
+            agents,
+            waiting: 0,
+            dialling: 0,
+        }
     }
 
     #[test]
@@ -356,18 +529,12 @@ mod tests {
             let a = agents.take_ready().unwrap();
             agents.start_talking(a, 0.0);
         }
-        let snapshot = |now| Snapshot {
-            now,
-            agents: &agents,
-            waiting: 0,
-            dialling: 0,
-            talk: Sampler::Fixed(100.0),
-            wrap: Sampler::Fixed(0.0),
-        };
-        let predictive = Predictive::new(0.025, 0.5, 8.0);
+        let mut predictive = with_talks(Sampler::Fixed(100.0), Sampler::Fixed(0.0), 0.0, &[0.0; 2]);
         // Fixed 100 s talks that began at 0: at 95 s both end within 8 s, at 10 s neither.
-        assert_eq!(predictive.expected_free(&snapshot(95.0)), (4.0, 0.0));
-        assert_eq!(predictive.expected_free(&snapshot(10.0)), (2.0, 0.0));
+        let (free, variance) = predictive.expected_free(&idle(&agents, 95.0));
+        assert!((free - 4.0).abs() < 1e-9 && variance < 1e-9, "{free}");
+        let (free, _) = predictive.expected_free(&idle(&agents, 10.0));
+        assert!((free - 2.0).abs() < 1e-9, "{free}");
     }
 
     #[test]
@@ -377,74 +544,103 @@ mod tests {
             let a = agents.take_ready().unwrap();
             agents.start_talking(a, 0.0);
         }
-        let snapshot = |now, wrap| Snapshot {
-            now,
-            agents: &agents,
-            waiting: 0,
-            dialling: 0,
-            talk: Sampler::Fixed(100.0),
-            wrap,
+        let free_at = |now, wrap, wrap_mean| {
+            with_talks(Sampler::Fixed(100.0), wrap, wrap_mean, &[0.0; 2])
+                .expected_free(&idle(&agents, now))
+                .0
         };
-        let predictive = Predictive::new(0.025, 0.5, 8.0);
         // 5 s of talk left and a 5 s wrap: not Ready within 8 s, though the talk ends within it.
-        assert_eq!(
-            predictive.expected_free(&snapshot(95.0, Sampler::Fixed(5.0))),
-            (1.0, 0.0)
-        );
-        // 3 s of talk left and a 5 s wrap: Ready in exactly 8 s.
-        assert_eq!(
-            predictive.expected_free(&snapshot(97.0, Sampler::Fixed(5.0))),
-            (3.0, 0.0)
-        );
+        assert!((free_at(95.0, Sampler::Fixed(5.0), 5.0) - 1.0).abs() < 1e-9);
+        // 2 s of talk left and a 5 s wrap: Ready within 8 s.
+        assert!((free_at(98.0, Sampler::Fixed(5.0), 5.0) - 3.0).abs() < 1e-9);
         // Other wrap laws count by their mean; one longer than the look-ahead frees no one.
-        assert_eq!(
-            predictive.expected_free(&snapshot(95.0, Sampler::Exp(5.0))),
-            (1.0, 0.0)
-        );
-        assert_eq!(
-            predictive.expected_free(&snapshot(
-                99.0,
-                Sampler::Uniform {
-                    min: 6.0,
-                    width: 6.0
-                }
-            )),
-            (1.0, 0.0)
-        );
-        assert_eq!(
-            sampler_mean(&Sampler::Uniform {
-                min: 6.0,
-                width: 6.0
-            }),
-            9.0
-        );
-        let lognormal = Distribution::Lognormal { mean: 7.0, cv: 0.8 }.sampler();
-        assert!((sampler_mean(&lognormal) - 7.0).abs() < 1e-12);
+        assert!((free_at(95.0, Sampler::Exp(5.0), 5.0) - 1.0).abs() < 1e-9);
+        let uniform = Sampler::Uniform {
+            min: 6.0,
+            width: 6.0,
+        };
+        assert!((free_at(99.0, uniform, 9.0) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn wrapping_agents_count_by_their_wrap() {
+        let agents = AgentPool::new(1);
+        let mut free = FreeAgents::new(&[Sampler::Exp(100.0)], &Sampler::Fixed(10.0), 10.0, 8.0);
+        free.wrap_starts(0.0);
+        free.wrap_starts(5.0);
+        let mut predictive = Predictive::new(0.025, 0.5, 10, free, no_lines());
+        // At 6 s: the first wrap ends in 4 s, the second in 9 s (after the look-ahead).
+        let (free, _) = predictive.expected_free(&idle(&agents, 6.0));
+        assert!((free - 2.0).abs() < 1e-9, "{free}");
+        predictive.free.wrap_ends(0.0);
+        let (free, _) = predictive.expected_free(&idle(&agents, 6.0));
+        assert!((free - 1.0).abs() < 1e-9, "{free}");
     }
 
     #[test]
     fn dials_more_for_more_free_agents_and_less_with_lines_ringing() {
         let agents = AgentPool::new(10);
         let snapshot = |dialling| Snapshot {
-            now: 0.0,
+            now: RAMP_SECONDS,
             agents: &agents,
             waiting: 0,
             dialling,
-            talk: Sampler::Fixed(100.0),
-            wrap: Sampler::Fixed(0.0),
         };
-        let mut predictive = Predictive::new(0.025, 0.4, 8.0);
+        let mut predictive = dialer(0.4);
+        // The first lines of a shift: one per available agent.
+        let start = Snapshot {
+            now: 0.0,
+            ..snapshot(0)
+        };
+        assert_eq!(predictive.lines_to_start(&start), 10);
+        // Once the ramp is over (and with α held at 0), about 10 / 0.4 = 25 lines' worth of lives,
+        // less a margin for the variance.
+        predictive.answers_seen = RAMP_ANSWERS;
         let idle = predictive.lines_to_start(&snapshot(0));
-        // About 10 / 0.4 = 25 lines' worth of lives, less a margin for the variance.
         assert!((15..25).contains(&idle), "{idle}");
+        // Ten lines just dialled (each live with p = 0.4) take ten lines' place.
+        for _ in 0..10 {
+            predictive.on_dial(RAMP_SECONDS);
+        }
         let busy = predictive.lines_to_start(&snapshot(10));
         assert_eq!(busy + 10, idle);
+        for _ in 0..30 {
+            predictive.on_dial(RAMP_SECONDS);
+        }
         assert_eq!(predictive.lines_to_start(&snapshot(40)), 0);
     }
 
     #[test]
+    fn old_unanswered_lines_count_as_few_lives() {
+        let agents = AgentPool::new(10);
+        let snapshot = |now: f64| Snapshot {
+            now: now + RAMP_SECONDS,
+            agents: &agents,
+            waiting: 0,
+            dialling: 20,
+        };
+        // Live answers ring 8 s, the others 20 s: twenty lines that have rung for 10 s are all
+        // unanswered attempts, and leave room for as many new lines as none at all.
+        let mut predictive = dialer(0.4);
+        predictive.answers_seen = RAMP_ANSWERS;
+        let idle = predictive.lines_to_start(&snapshot(10.0));
+        for _ in 0..20 {
+            predictive.on_dial(RAMP_SECONDS);
+        }
+        predictive.last_lines = 0;
+        assert_eq!(predictive.lines_to_start(&snapshot(10.0)), idle);
+        // Just dialled, they may all still be live.
+        let mut fresh = dialer(0.4);
+        fresh.answers_seen = RAMP_ANSWERS;
+        for _ in 0..20 {
+            fresh.on_dial(10.0 + RAMP_SECONDS);
+        }
+        assert!(fresh.lines_to_start(&snapshot(10.0)) + 15 <= idle);
+    }
+
+    #[test]
     fn drops_lower_alpha_and_trigger_the_fallback() {
-        let mut predictive = Predictive::new(0.025, 0.5, 8.0);
+        let mut predictive = dialer(0.5);
         for _ in 0..100 {
             predictive.on_live_outcome(false);
         }
@@ -464,7 +660,7 @@ mod tests {
 
     #[test]
     fn the_first_drop_of_a_run_does_not_force_progressive() {
-        let mut predictive = Predictive::new(0.025, 0.5, 8.0);
+        let mut predictive = dialer(0.5);
         predictive.on_live_outcome(true);
         // Counted against the first 100 answers, not as 1 drop in 1.
         assert!((predictive.windowed_drop_rate() - 0.01).abs() < 1e-12);
@@ -485,7 +681,7 @@ mod tests {
 
     #[test]
     fn the_rate_forgets_answers_older_than_the_window() {
-        let mut predictive = Predictive::new(0.025, 0.5, 8.0);
+        let mut predictive = dialer(0.5);
         for _ in 0..20 {
             predictive.on_live_outcome(true);
         }
@@ -521,7 +717,7 @@ mod tests {
 
     #[test]
     fn the_controller_is_proportional() {
-        let mut predictive = Predictive::new(0.025, 0.5, 8.0);
+        let mut predictive = dialer(0.5);
         predictive.on_live_outcome(false);
         // Error 1 at once: KP from the proportional term, one step from the integral.
         assert!(
@@ -533,7 +729,7 @@ mod tests {
 
     #[test]
     fn the_integral_does_not_wind_up() {
-        let mut predictive = Predictive::new(0.025, 0.5, 8.0);
+        let mut predictive = dialer(0.5);
         for _ in 0..5_000 {
             predictive.on_live_outcome(false);
         }
@@ -543,7 +739,7 @@ mod tests {
         predictive.on_live_outcome(true);
         assert!(predictive.alpha() < 2.3, "{}", predictive.alpha());
         // No integration in fallback: α is the same before and after a run of clean answers there.
-        let mut falling = Predictive::new(0.025, 0.5, 8.0);
+        let mut falling = dialer(0.5);
         for _ in 0..10 {
             falling.on_live_outcome(true);
         }

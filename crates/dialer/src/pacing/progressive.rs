@@ -41,7 +41,6 @@ pub fn progressive_lines(snapshot: &Snapshot<'_>) -> u32 {
 mod tests {
     use super::*;
     use crate::agents::AgentPool;
-    use crate::distribution::Sampler;
 
     #[test]
     fn one_line_per_unmatched_ready_agent() {
@@ -51,8 +50,6 @@ mod tests {
             agents: &agents,
             waiting: 0,
             dialling,
-            talk: Sampler::Fixed(1.0),
-            wrap: Sampler::Fixed(0.0),
         };
         assert_eq!(progressive_lines(&snapshot(0)), 5);
         assert_eq!(progressive_lines(&snapshot(3)), 2);

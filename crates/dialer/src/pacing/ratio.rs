@@ -39,7 +39,6 @@ pub fn ratio_lines(level: f64, snapshot: &Snapshot<'_>) -> u32 {
 mod tests {
     use super::*;
     use crate::agents::AgentPool;
-    use crate::distribution::Sampler;
 
     #[test]
     fn fills_up_to_the_goal_counting_every_line_in_use() {
@@ -54,8 +53,6 @@ mod tests {
             agents: &agents,
             waiting: 1,
             dialling: 5,
-            talk: Sampler::Fixed(1.0),
-            wrap: Sampler::Fixed(0.0),
         };
         assert_eq!(ratio_lines(1.5, &snapshot), 7);
         assert_eq!(ratio_lines(1.0, &snapshot), 2);

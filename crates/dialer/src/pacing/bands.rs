@@ -1,0 +1,184 @@
+//! Busy agents (or ringing lines) grouped by start time, for sums over their ages in O(K).
+//!
+//! Things that start in time order fall into [`BANDS`] bands of start times: a ring indexed by band
+//! number whose oldest band only moves forward (bands that leave the ring join one tail band). Each
+//! band keeps its count and the sum of its start times, so a member joins or leaves in O(1) and the
+//! band's mean age is known; [`StartBands::for_each`] hands each band's count and age range to a
+//! sum.
+
+/// Bands of start times in a ring.
+pub const BANDS: usize = 64;
+
+/// Counts and summed start times of members, by band of start time.
+#[derive(Debug, Clone)]
+pub struct StartBands {
+    width: f64,
+    inv_width: f64,
+    /// Members per band, the ring indexed by band number modulo [`BANDS`].
+    count: [u32; BANDS],
+    /// Sum of the start times of each band's members.
+    sum: [f64; BANDS],
+    /// The oldest band number the ring holds; it only moves forward.
+    first: i64,
+    tail_count: u32,
+    tail_sum: f64,
+    members: u32,
+}
+
+impl StartBands {
+    /// Bands of `width` seconds of start times each.
+    pub fn new(width: f64) -> Self {
+        Self {
+            width,
+            inv_width: 1.0 / width,
+            count: [0; BANDS],
+            sum: [0.0; BANDS],
+            first: 0,
+            tail_count: 0,
+            tail_sum: 0.0,
+            members: 0,
+        }
+    }
+
+    /// Seconds of start times per band.
+    pub fn width(&self) -> f64 {
+        self.width
+    }
+
+    /// Members held.
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.members
+    }
+
+    /// Whether no member is held.
+    pub fn is_empty(&self) -> bool {
+        self.members == 0
+    }
+
+    #[inline]
+    fn band(&self, start: f64) -> i64 {
+        (start * self.inv_width).floor() as i64
+    }
+
+    #[inline]
+    fn slot(band: i64) -> usize {
+        band.rem_euclid(BANDS as i64) as usize
+    }
+
+    /// A member starts at `start` (no earlier than any member already added).
+    pub fn add(&mut self, start: f64) {
+        let band = self.band(start);
+        // Bands that fall out of the ring join the tail, oldest first.
+        while band >= self.first + BANDS as i64 {
+            let slot = Self::slot(self.first);
+            self.tail_count += self.count[slot];
+            self.tail_sum += self.sum[slot];
+            self.count[slot] = 0;
+            self.sum[slot] = 0.0;
+            self.first += 1;
+            if self.count.iter().all(|&c| c == 0) {
+                // Nothing left in the ring: jump straight to the new band.
+                self.first = self.first.max(band - BANDS as i64 + 1);
+            }
+        }
+        let band = band.max(self.first);
+        let slot = Self::slot(band);
+        self.count[slot] += 1;
+        self.sum[slot] += start;
+        self.members += 1;
+    }
+
+    /// The member that started at `start` leaves; false if no member of its band was held.
+    pub fn remove(&mut self, start: f64) -> bool {
+        let band = self.band(start);
+        if band < self.first {
+            if self.tail_count == 0 {
+                return false;
+            }
+            self.tail_count -= 1;
+            self.tail_sum = if self.tail_count == 0 {
+                0.0
+            } else {
+                self.tail_sum - start
+            };
+        } else {
+            let slot = Self::slot(band);
+            if self.count[slot] == 0 {
+                return false;
+            }
+            self.count[slot] -= 1;
+            self.sum[slot] = if self.count[slot] == 0 {
+                0.0
+            } else {
+                self.sum[slot] - start
+            };
+        }
+        self.members -= 1;
+        true
+    }
+
+    /// Calls `f(count, lo, hi)` for every non-empty band at `now`: its members and their ages,
+    /// taken as spread evenly over at most the band's width around their mean age (the tail band:
+    /// all at its mean age).
+    #[inline]
+    pub fn for_each(&self, now: f64, mut f: impl FnMut(u32, f64, f64)) {
+        for offset in 0..BANDS as i64 {
+            let band = self.first + offset;
+            let slot = Self::slot(band);
+            let count = self.count[slot];
+            if count == 0 {
+                continue;
+            }
+            let mean_age = (now - self.sum[slot] / f64::from(count)).max(0.0);
+            let oldest = (now - band as f64 * self.width).max(0.0);
+            let youngest = (now - (band + 1) as f64 * self.width).max(0.0);
+            let half = 0.5 * (oldest - youngest);
+            let lo = (mean_age - half).max(0.0);
+            f(count, lo, lo.max(mean_age + half));
+        }
+        if self.tail_count > 0 {
+            let age = (now - self.tail_sum / f64::from(self.tail_count)).max(0.0);
+            f(self.tail_count, age, age);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_join_leave_and_age_into_the_tail() {
+        let mut bands = StartBands::new(1.0);
+        for i in 0..200 {
+            bands.add(f64::from(i) * 0.5);
+        }
+        assert_eq!(bands.len(), 200);
+        // 100 s of starts over 64 bands of 1 s: the oldest have joined the tail.
+        let (mut total, mut tail) = (0, 0);
+        bands.for_each(100.0, |count, lo, hi| {
+            total += count;
+            if lo == hi {
+                tail = count;
+            }
+            assert!(hi - lo <= 1.0 + 1e-12 && lo >= 0.0);
+        });
+        assert_eq!(total, 200);
+        assert!(tail > 0);
+        assert!(bands.remove(0.0), "a tail member leaves");
+        assert!(bands.remove(99.5), "a ring member leaves");
+        assert_eq!(bands.len(), 198);
+        // Mean ages: the band holding starts 98.0 and 98.5 has mean age 1.75 at 100 s.
+        let mut found = false;
+        bands.for_each(100.0, |count, lo, hi| {
+            if count == 2 && (0.5 * (lo + hi) - 1.75).abs() < 1e-9 {
+                found = true;
+            }
+        });
+        assert!(found);
+        let mut empty = StartBands::new(1.0);
+        assert!(!empty.remove(3.0));
+        assert!(empty.is_empty());
+    }
+}

@@ -1,0 +1,50 @@
+//! The strategy-quality suite's fast subset (the whole grid: `cargo run --release -p dialer
+//! --example quality`, figures in BENCHMARKS.md).
+
+use dialer::DialerMode;
+use dialer::quality::{MAX_SHARE_OVER_LIMIT, best_static_ratio, evaluate, grid, with_dialer};
+
+const PREDICTIVE: DialerMode = DialerMode::Predictive {
+    abandon_target: 0.025,
+};
+
+#[test]
+fn every_case_of_the_grid_is_a_valid_scenario() {
+    for case in grid() {
+        let scenario = case.scenario(PREDICTIVE, 480.0, 0.0, 20, 1);
+        assert_eq!(scenario.check(), Ok(()), "{}", case.label());
+    }
+    // Team sizes 5 to 2 000, answer rates 0.05 to 0.7, both with and without wrap and day shape.
+    let cases = grid();
+    let agents: Vec<u32> = cases.iter().map(|c| c.agents).collect();
+    assert_eq!(agents.iter().min(), Some(&5));
+    assert_eq!(agents.iter().max(), Some(&2_000));
+    assert!(cases.iter().any(|c| c.wrap) && cases.iter().any(|c| !c.wrap));
+    assert!(cases.iter().any(|c| c.day_shape) && cases.iter().any(|c| !c.day_shape));
+}
+
+#[test]
+fn predictive_keeps_every_shift_compliant_and_beats_the_best_static_ratio() {
+    // 20 agents at a high answer rate, from minute 0 of a shaped day: an hour, 80 shifts.
+    let case = grid()
+        .into_iter()
+        .find(|c| c.agents == 20 && c.live_answer_probability > 0.5)
+        .unwrap();
+    let scenario = case.scenario(PREDICTIVE, 60.0, 1.0, 80, 3);
+    let predictive = evaluate(&with_dialer(&scenario, PREDICTIVE).unwrap());
+    assert!(
+        predictive.windows_over_limit.share <= MAX_SHARE_OVER_LIMIT,
+        "{predictive:?}"
+    );
+    let (level, best) = best_static_ratio(&scenario, 0.05)
+        .unwrap()
+        .expect("a fixed ratio of 1 is compliant at this answer rate");
+    assert!(best.windows_over_limit_upper() <= MAX_SHARE_OVER_LIMIT);
+    assert!(level >= 1.0);
+    assert!(
+        predictive.occupancy >= best.occupancy,
+        "predictive {:.3} against ratio {level:.2} at {:.3}",
+        predictive.occupancy,
+        best.occupancy
+    );
+}
