@@ -131,7 +131,7 @@ fn encode(entry: &AuditEntry) -> std::io::Result<Vec<u8>> {
         let mut cut = entry.clone();
         cut.error = Some(format!(
             "{} [truncated: {} bytes in all]",
-            crate::failure::clip(error, KEPT_ERROR_BYTES),
+            crate::clip::clip(error, KEPT_ERROR_BYTES),
             error.len()
         ));
         cut.truncated = Some(Truncation {

@@ -21,17 +21,7 @@ fn json_logs() -> bool {
 /// Longest error text printed on stderr or kept in the audit log.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
 
-/// `text` cut to at most `max` bytes on a character boundary.
-pub fn clip(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
+pub use cli::clip::clip;
 
 /// Prints one line on stderr: as text (`prefix: message`), or with `--log-format json` as a JSON
 /// object shaped like the log lines (`timestamp`, `level`, `fields.message` and the other fields).

@@ -6,7 +6,8 @@
 //! - `pipeline`: `run` — validate, simulate, variance, webhook, audit.
 //! - `backends`: the local engine and the CXone client behind one interface; failures → exit codes.
 //! - `validate_cmd`, `simulate_cmd`, `serve_cmd`, `history_cmd`: the other commands.
-//! - `webhook`, `audit`: the workforce-planner notification and the JSON Lines audit log.
+//! - `webhook`, `audit` (in the library, `src/lib.rs`, shared with the Python package): the
+//!   workforce-planner notification and the JSON Lines audit log.
 //! - `input`, `output`, `failure`: reading files, printing tables and JSON, exit codes and hints.
 //! - `signals`: SIGINT and SIGTERM.
 //! - `plan_cmd`, `plan_table`, `plan_report`: `plan` and `plan merge` over the `planner` crate, their
@@ -14,7 +15,6 @@
 //! - `progress`: the progress bars of long engine runs and plans.
 
 mod args;
-mod audit;
 mod backends;
 mod config;
 mod failure;
@@ -30,12 +30,12 @@ mod serve_cmd;
 mod signals;
 mod simulate_cmd;
 mod validate_cmd;
-mod webhook;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use cli::{audit, webhook};
 use tracing_subscriber::EnvFilter;
 
 use crate::args::{Cli, Command, LogFormat};
