@@ -68,7 +68,11 @@ impl Backend {
     #[staticmethod]
     #[pyo3(signature = (seed=None, replications=None))]
     fn local(py: Python<'_>, seed: Option<u64>, replications: Option<u32>) -> PyResult<Self> {
-        let options = emulator::LocalOptions { seed, replications };
+        let options = emulator::LocalOptions {
+            seed,
+            replications,
+            regime: None,
+        };
         let local = emulator::LocalBackend::new(options).map_err(|e| {
             errors::validation_error(
                 py,
