@@ -261,6 +261,22 @@ pub fn print_run(result: &RunResult, json: bool) {
     }
     row("run id", result.run_id.clone());
     emit(t);
+    if !result.abandonment_by_bucket.is_empty() {
+        let mut t = table();
+        t.set_header(vec![
+            "bucket",
+            "historical abandon rate",
+            "simulated abandon rate",
+        ]);
+        for b in &result.abandonment_by_bucket {
+            t.add_row(vec![
+                b.time_bucket.clone(),
+                percent(b.historical_abandon_rate),
+                percent(b.simulated_abandon_rate),
+            ]);
+        }
+        emit(t);
+    }
 }
 
 #[cfg(test)]

@@ -51,9 +51,54 @@ pub struct RunResult {
     /// What to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Simulated against historical abandonment, bucket by bucket, when history records abandons.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub abandonment_by_bucket: Vec<BucketAbandonment>,
     /// The payload's key settings, for the audit line.
     #[serde(skip)]
     snapshot: Option<PayloadSnapshot>,
+}
+
+/// One history bucket's abandon rate beside the simulated one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BucketAbandonment {
+    /// The history bucket, `HH:MM-HH:MM`.
+    pub time_bucket: String,
+    /// `abandons / calls_answered` in history.
+    pub historical_abandon_rate: f64,
+    /// The simulated abandon rate of the bucket's first occurrence in the window.
+    pub simulated_abandon_rate: f64,
+}
+
+/// Pairs each history bucket that records abandons with its simulated bucket: the window runs the
+/// history in time order from its first bucket (DESIGN §5.5), so simulated bucket `i` is history
+/// bucket `i` in time order; buckets the window does not reach are left out.
+pub fn abandonment_by_bucket(
+    history: &[contract::HistoricalBucket],
+    response: &SimulateResponse,
+) -> Vec<BucketAbandonment> {
+    let Some(simulated) = &response.buckets else {
+        return Vec::new();
+    };
+    let mut ordered: Vec<&contract::HistoricalBucket> = history.iter().collect();
+    // `HH:MM-HH:MM` sorts by its start.
+    ordered.sort_by(|a, b| a.time_bucket.cmp(&b.time_bucket));
+    ordered
+        .iter()
+        .zip(simulated)
+        .filter_map(|(h, sim)| {
+            let historical = h.abandon_rate()?;
+            let rate = sim
+                .metrics
+                .compliance_abandon_rate
+                .or(sim.metrics.abandon_rate)?;
+            Some(BucketAbandonment {
+                time_bucket: h.time_bucket.clone(),
+                historical_abandon_rate: historical,
+                simulated_abandon_rate: rate.mean,
+            })
+        })
+        .collect()
 }
 
 impl RunResult {
@@ -72,6 +117,7 @@ impl RunResult {
             webhook: None,
             error: None,
             hint: None,
+            abandonment_by_bucket: Vec::new(),
             snapshot: None,
         }
     }
@@ -209,6 +255,8 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
     let simulated_rate = simulated
         .response
         .answer_rate_or(simulated.answer_rate_requested);
+    result.abandonment_by_bucket =
+        abandonment_by_bucket(&payload.historical_matrix, &simulated.response);
     result.simulation_result = Some(simulated.response);
 
     let analysis = cxone::variance::analyse(

@@ -370,3 +370,44 @@ fn options_that_do_not_fit_are_usage_errors() {
     let err = refused(&sb, &["--from", "csv", "-", "--into", "-"]);
     assert!(err.contains("stdin (`-`) can be read only once"), "{err}");
 }
+
+#[test]
+fn run_compares_simulated_with_historical_abandonment_per_bucket() {
+    let sb = Sandbox::new();
+    let imported = import(
+        &sb,
+        &[
+            "--from",
+            "csv",
+            example("history_export.csv").to_str().unwrap(),
+            "--into",
+            example("seed_payload.json").to_str().unwrap(),
+        ],
+    );
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let with_abandons = sb.write("with.json", &stdout(&imported));
+    let out = sb.run(&["run", "--json", with_abandons.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json(&out);
+    let matrix: serde_json::Value = json(&imported)["historical_matrix"].clone();
+    let rows = v["abandonment_by_bucket"].as_array().unwrap();
+    // The seed's 120-minute window reaches the first two hourly buckets.
+    assert_eq!(rows.len(), 2, "{v:#}");
+    for (row, bucket) in rows.iter().zip(matrix.as_array().unwrap()) {
+        assert_eq!(row["time_bucket"], bucket["time_bucket"]);
+        let expected =
+            bucket["abandons"].as_f64().unwrap() / bucket["calls_answered"].as_f64().unwrap();
+        assert_eq!(row["historical_abandon_rate"].as_f64().unwrap(), expected);
+        let simulated = row["simulated_abandon_rate"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&simulated), "{simulated}");
+    }
+    // The table shows it too; a history without abandons shows no comparison.
+    let table = stdout(&sb.run(&["run", with_abandons.to_str().unwrap()]));
+    assert!(table.contains("historical abandon rate"), "{table}");
+    let plain = json(&sb.run(&[
+        "run",
+        "--json",
+        example("seed_payload.json").to_str().unwrap(),
+    ]));
+    assert!(plain.get("abandonment_by_bucket").is_none());
+}
