@@ -56,7 +56,9 @@ fn ratio_abandons_more_as_the_level_rises() {
 }
 
 #[test]
-fn adaptive_levels_stay_compliant_on_a_busy_campaign() {
+/// VICIdial's ADAPT reacts to drops once they pass its target, so it hovers around the 3 % drop
+/// target (measured 3.2–3.4 % here) rather than staying under it: the test pins that band.
+fn adaptive_levels_hover_at_their_drop_target_and_beat_progressive() {
     for variant in ["hard", "average", "tapered"] {
         let s = scenario(json!({
             "agents": 20, "window_minutes": 240, "agent_efficiency": 0.9,
@@ -84,6 +86,7 @@ fn adaptive_levels_stay_compliant_on_a_busy_campaign() {
             adaptive.occupancy.mean > progressive.occupancy.mean,
             "{variant}"
         );
-        assert!(adaptive.abandon_rate.mean < 0.1, "{variant}");
+        let rate = adaptive.abandon_rate.mean;
+        assert!((0.02..0.04).contains(&rate), "{variant}: {rate}");
     }
 }
