@@ -221,12 +221,7 @@ fn abandon_chart(spec: &PlanSpec, outcome: &Outcome, agents: u32) -> Result<Stri
                 )))
                 .map_err(err)?
                 .label("the band")
-                .legend(|(x, y)| {
-                    Rectangle::new(
-                        [(x, y - 5), (x + 16, y + 5)],
-                        RGBColor(225, 236, 250).filled(),
-                    )
-                });
+                .legend(|(x, y)| legend_swatch(x, y, RGBColor(225, 236, 250).filled()));
             chart
                 .draw_series(LineSeries::new(
                     [(lo - margin, limit), (hi + margin, limit)],
@@ -524,12 +519,7 @@ fn day_chart(spec: &PlanSpec, report: &Report) -> Result<String, String> {
                 }))
                 .map_err(err)?
                 .label("mean abandon rate")
-                .legend(|(x, y)| {
-                    Rectangle::new(
-                        [(x, y - 5), (x + 16, y + 5)],
-                        RGBColor(90, 140, 200).filled(),
-                    )
-                });
+                .legend(|(x, y)| legend_swatch(x, y, RGBColor(90, 140, 200).filled()));
             chart
                 .draw_series(report.buckets.iter().filter_map(|b| {
                     let mid = 0.5 * (b.start_minute + b.end_minute);
@@ -578,4 +568,9 @@ fn day_table(report: &Report) -> String {
     }
     html.push_str("</table>");
     html
+}
+
+/// The filled square beside a legend entry.
+fn legend_swatch(x: i32, y: i32, style: ShapeStyle) -> Rectangle<(i32, i32)> {
+    Rectangle::new([(x, y - 5), (x + 16, y + 5)], style)
 }
