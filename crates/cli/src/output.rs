@@ -5,6 +5,7 @@ use std::io::IsTerminal as _;
 use anyhow::anyhow;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use contract::{ComplianceReport, ShareEstimate};
 use cxone::{MetricEstimate, SimulatedMetrics, Violation};
 
 use crate::failure::Failure;
@@ -191,12 +192,16 @@ pub fn print_run(result: &RunResult, json: bool) {
         row("campaign", id.clone());
     }
     if let Some(rate) = result.answer_rate_requested {
-        let note = match result.adjustments {
-            0 => String::new(),
-            n => format!(
-                "  (lowered {n}× by 0.02 to keep abandonment under {})",
-                percent(ABANDON_LIMIT)
+        let note = match (result.adjustments, result.regime) {
+            (0, _) => String::new(),
+            (n, Some(regime)) => format!(
+                "  (lowered {n}× by 0.02 to keep abandonment under {} of {})",
+                percent(regime.limit()),
+                regime.key()
             ),
+            (n, None) => {
+                format!("  (lowered {n}× by 0.02 to keep abandonment under the server's limit)")
+            }
         };
         row("answer rate requested", format!("{rate:.2}{note}"));
     }
@@ -226,7 +231,14 @@ pub fn print_run(result: &RunResult, json: bool) {
                 "not reported by the server".to_owned(),
             ),
         }
-        let missing = not_reported(metrics);
+        let mut missing = not_reported(metrics);
+        if response
+            .compliance
+            .as_ref()
+            .is_none_or(ComplianceReport::is_empty)
+        {
+            missing.push("compliance by regime");
+        }
         if !missing.is_empty() {
             row("not reported by the server", missing.join(", "));
         }
@@ -261,6 +273,20 @@ pub fn print_run(result: &RunResult, json: bool) {
     }
     row("run id", result.run_id.clone());
     emit(t);
+    if let Some(compliance) = result
+        .simulation_result
+        .as_ref()
+        .and_then(|r| r.compliance.as_ref())
+        .filter(|c| !c.is_empty())
+    {
+        emit(compliance_table(
+            compliance,
+            result.regime.map(dialer::Regime::key),
+        ));
+        if result.regime.is_none() {
+            emit("The server's own rule decides the verdict.");
+        }
+    }
     if !result.abandonment_by_bucket.is_empty() {
         let mut t = table();
         t.set_header(vec![
@@ -277,6 +303,59 @@ pub fn print_run(result: &RunResult, json: bool) {
         }
         emit(t);
     }
+}
+
+/// `2.31 % (2.10 % – 2.52 %, n 40)`: a share of periods or windows with its Wilson interval.
+fn share(s: Option<ShareEstimate>) -> String {
+    match s {
+        Some(ShareEstimate {
+            share,
+            ci95: Some([lo, hi]),
+            n,
+        }) => {
+            let n = n.map(|n| format!(", n {n}")).unwrap_or_default();
+            format!("{} ({} – {}{n})", percent(share), percent(lo), percent(hi))
+        }
+        Some(ShareEstimate { ci95: None, .. }) => "undefined (no period)".to_owned(),
+        None => "not reported".to_owned(),
+    }
+}
+
+/// Every reported regime's rate and risk of a breach, one row each; `deciding` (a regime key)
+/// is marked as the one the verdict follows.
+pub fn compliance_table(compliance: &ComplianceReport, deciding: Option<&str>) -> Table {
+    let mut t = table();
+    t.set_header(vec![
+        "regime",
+        "period",
+        "limit",
+        "rate (95 % interval)",
+        "periods over limit",
+        "windows over limit",
+    ]);
+    let or_blank = |x: Option<String>| x.unwrap_or_else(|| "not reported".to_owned());
+    for (key, r) in compliance.iter() {
+        let name = if deciding == Some(key) {
+            format!("{key} (decides the verdict)")
+        } else {
+            key.to_owned()
+        };
+        let period = match (&r.period, r.period_days) {
+            (Some(p), Some(d)) => Some(format!("{p} ({d} d)")),
+            (Some(p), None) => Some(p.clone()),
+            (None, Some(d)) => Some(format!("{d} d")),
+            (None, None) => None,
+        };
+        t.add_row(vec![
+            Cell::new(name),
+            Cell::new(or_blank(period)),
+            Cell::new(or_blank(r.limit.map(percent))),
+            Cell::new(or_blank(r.rate.map(|e| with_ci(e, percent)))),
+            Cell::new(share(r.share_over_limit)),
+            Cell::new(share(r.windows_over_limit)),
+        ]);
+    }
+    t
 }
 
 #[cfg(test)]

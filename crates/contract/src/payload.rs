@@ -1,5 +1,6 @@
 //! The simulation payload a user writes: the seed's `PredictiveSimulationPayload`, plus our optional
-//! extensions (`agents`, `dialer_type`, `max_lines`, and `abandons` per history bucket).
+//! extensions (`agents`, `dialer_type`, `max_lines`, `abandons` per history bucket, and the
+//! answering machines: `answering_machine_share`, `amd`, `answered_includes_machines`).
 
 use std::ops::Deref;
 
@@ -60,6 +61,40 @@ pub enum DialerType {
     Power,
 }
 
+/// Answering-machine detection (DESIGN §9), as the payload and the simulate request give it: the
+/// scenario's `outcomes.amd` block with the detection time as a plain number of seconds.
+///
+/// Keys are snake_case, as the payload writes them; a server also accepts camelCase
+/// (`detectSeconds`, `falsePositive`, `falseNegative`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AmdSettings {
+    /// Whether detection runs; `false` sends every answer, person or machine, to an agent.
+    /// Default true.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    /// How long detection listens after the answer before the call is routed, in seconds
+    /// (0–30); required when detection is enabled. It counts against the 2-second rule.
+    #[serde(
+        default,
+        alias = "detectSeconds",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub detect_seconds: Option<f64>,
+    /// P(machine verdict | a person answered), 0–1: people hung up on, counted as abandoned by
+    /// the FCC/FTC, Ofcom and CRTC rules. Default 0.
+    #[serde(default, alias = "falsePositive")]
+    pub false_positive: f64,
+    /// P(person verdict | a machine answered), 0–1: machines sent to an agent. Default 0.
+    #[serde(default, alias = "falseNegative")]
+    pub false_negative: f64,
+}
+
+fn enabled() -> bool {
+    true
+}
+
 /// The payload file of `cxone-sim run` and `cxone-sim validate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -87,6 +122,19 @@ pub struct Payload {
     /// scales with the agents ([`crate::simulate::default_max_calls`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_lines: Option<u32>,
+    /// Share of dial attempts an answering machine answers, 0–0.95 (with `answer_rate` at most 1
+    /// in all); absent: machines are not told apart from other unanswered attempts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answering_machine_share: Option<f64>,
+    /// Answering-machine detection; needs `answering_machine_share` above 0. Absent: machines are
+    /// recognised at once and without error (no agent time, no false positives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amd: Option<AmdSettings>,
+    /// Whether history's `calls_answered` counts machines too (default false: live answers only).
+    /// When true, a bucket's live-answer rate is its answered rate minus
+    /// `answering_machine_share`, for the day's shape and for the variance check alike.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub answered_includes_machines: bool,
 }
 
 /// A payload that has passed [`Payload::validate`]: only [`Payload::into_valid`] makes one, so
@@ -136,6 +184,17 @@ impl Payload {
         validate::agents("agents", self.agents, &mut out);
         validate::max_calls("max_lines", self.max_lines, &mut out);
         validate::history("historical_matrix", &self.historical_matrix, &mut out);
+        validate::machines(
+            &validate::MachinePaths::PAYLOAD,
+            &validate::Machines {
+                answer_rate: self.answer_rate,
+                machine_share: self.answering_machine_share,
+                amd: self.amd.as_ref(),
+                answered_includes_machines: self.answered_includes_machines,
+            },
+            &self.historical_matrix,
+            &mut out,
+        );
         if out.is_empty() && self.agents.is_none() {
             validate::inferred_agents(
                 "historical_matrix",
@@ -151,6 +210,24 @@ impl Payload {
     /// [`ValidPayload`].
     pub fn into_valid(self) -> Result<ValidPayload, Vec<Violation>> {
         self.validate().map(|()| ValidPayload(self))
+    }
+
+    /// The share of attempts answered by machines that history's `calls_answered` holds: the
+    /// machine share when `answered_includes_machines` is set, 0 otherwise.
+    pub fn machines_in_answered(&self) -> f64 {
+        machines_in_answered(
+            self.answering_machine_share,
+            self.answered_includes_machines,
+        )
+    }
+}
+
+/// The share of attempts answered by machines inside history's answered calls: `machine_share`
+/// when `answered_includes_machines`, else 0.
+pub(crate) fn machines_in_answered(machine_share: Option<f64>, includes: bool) -> f64 {
+    match machine_share {
+        Some(share) if includes => share,
+        _ => 0.0,
     }
 }
 
@@ -180,6 +257,9 @@ mod tests {
             agents: None,
             dialer_type: None,
             max_lines: None,
+            answering_machine_share: None,
+            amd: None,
+            answered_includes_machines: false,
         }
     }
 
