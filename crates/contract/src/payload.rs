@@ -338,6 +338,196 @@ mod tests {
         );
     }
 
+    fn paths_of(p: &Payload) -> Vec<String> {
+        match p.validate() {
+            Ok(()) => Vec::new(),
+            Err(v) => v.into_iter().map(|v| v.path).collect(),
+        }
+    }
+
+    fn with_machines(share: f64) -> Payload {
+        Payload {
+            answering_machine_share: Some(share),
+            amd: Some(AmdSettings {
+                enabled: true,
+                detect_seconds: Some(1.0),
+                false_positive: 0.01,
+                false_negative: 0.10,
+            }),
+            ..seed_example()
+        }
+    }
+
+    #[test]
+    fn machines_and_detection_are_valid_within_their_ranges() {
+        assert_eq!(with_machines(0.40).validate(), Ok(()));
+        assert_eq!(with_machines(0.62).validate(), Ok(()), "0.38 + 0.62 = 1");
+        let off = Payload {
+            amd: Some(AmdSettings {
+                enabled: false,
+                detect_seconds: None,
+                false_positive: 0.0,
+                false_negative: 0.0,
+            }),
+            ..with_machines(0.40)
+        };
+        assert_eq!(
+            off.validate(),
+            Ok(()),
+            "detection off needs no detection time"
+        );
+        assert_eq!(seed_example().machines_in_answered(), 0.0);
+        let mut counted = with_machines(0.10);
+        counted.answered_includes_machines = true;
+        assert_eq!(counted.validate(), Ok(()));
+        assert_eq!(counted.machines_in_answered(), 0.10);
+    }
+
+    #[test]
+    fn each_bad_machine_setting_names_its_field_and_the_fix() {
+        let cases: Vec<(Payload, &str, &str)> = vec![
+            (
+                with_machines(-0.1),
+                "answering_machine_share",
+                "between 0 and 0.95",
+            ),
+            (with_machines(f64::NAN), "answering_machine_share", "finite"),
+            (
+                with_machines(0.70),
+                "answering_machine_share",
+                "sum to at most 1",
+            ),
+            (
+                Payload {
+                    answering_machine_share: None,
+                    ..with_machines(0.4)
+                },
+                "amd",
+                "give answering_machine_share above 0",
+            ),
+            (
+                Payload {
+                    answering_machine_share: Some(0.0),
+                    ..with_machines(0.4)
+                },
+                "amd",
+                "or leave amd out",
+            ),
+            (
+                Payload {
+                    answered_includes_machines: true,
+                    ..seed_example()
+                },
+                "answered_includes_machines",
+                "give answering_machine_share above 0",
+            ),
+            (
+                Payload {
+                    answered_includes_machines: true,
+                    ..with_machines(0.37)
+                },
+                "historical_matrix[2].calls_answered",
+                "lower the machine share",
+            ),
+        ];
+        for (payload, path, fix) in cases {
+            let violations = payload.validate().unwrap_err();
+            let found = violations
+                .iter()
+                .find(|v| v.path == path)
+                .unwrap_or_else(|| panic!("{path}: {violations:?}"));
+            assert!(found.message.contains(fix), "{path}: {}", found.message);
+        }
+        let mut amd = with_machines(0.4);
+        amd.amd = Some(AmdSettings {
+            enabled: true,
+            detect_seconds: None,
+            false_positive: 1.5,
+            false_negative: -0.1,
+        });
+        assert_eq!(
+            paths_of(&amd),
+            [
+                "amd.false_positive",
+                "amd.false_negative",
+                "amd.detect_seconds"
+            ]
+        );
+        amd.amd = Some(AmdSettings {
+            detect_seconds: Some(45.0),
+            false_positive: 0.0,
+            false_negative: 0.0,
+            enabled: true,
+        });
+        assert_eq!(paths_of(&amd), ["amd.detect_seconds"]);
+    }
+
+    #[test]
+    fn machine_problems_are_reported_with_the_others_at_once() {
+        let mut p = with_machines(0.80);
+        p.agents = Some(0);
+        p.amd = Some(AmdSettings {
+            enabled: true,
+            detect_seconds: Some(1.0),
+            false_positive: 2.0,
+            false_negative: 0.0,
+        });
+        assert_eq!(
+            paths_of(&p),
+            ["agents", "answering_machine_share", "amd.false_positive"]
+        );
+    }
+
+    #[test]
+    fn answered_calls_with_machines_must_leave_live_answers() {
+        // The seed's buckets answer 0.380, 0.395 and 0.365 of their attempts: a 0.40 machine
+        // share is more than any of them answered; a share equal to every bucket's rate leaves
+        // no live answers anywhere.
+        let mut p = with_machines(0.40);
+        p.answered_includes_machines = true;
+        let paths = paths_of(&p);
+        assert_eq!(
+            paths,
+            [
+                "historical_matrix[0].calls_answered",
+                "historical_matrix[1].calls_answered",
+                "historical_matrix[2].calls_answered"
+            ]
+        );
+        for b in &mut p.historical_matrix {
+            b.calls_answered = b.calls_attempted * 2 / 5;
+        }
+        assert_eq!(
+            paths_of(&p),
+            ["historical_matrix"],
+            "exactly the machine share"
+        );
+    }
+
+    #[test]
+    fn the_new_fields_read_from_json_in_snake_case_and_camel_case_for_amd() {
+        let mut json = serde_json::to_value(seed_example()).unwrap();
+        assert!(json.get("amd").is_none() && json.get("answered_includes_machines").is_none());
+        json["answering_machine_share"] = 0.4.into();
+        json["amd"] = serde_json::json!({"detectSeconds": 1.5, "false_positive": 0.01});
+        json["answered_includes_machines"] = false.into();
+        let p: Payload = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(
+            p.amd,
+            Some(AmdSettings {
+                enabled: true,
+                detect_seconds: Some(1.5),
+                false_positive: 0.01,
+                false_negative: 0.0
+            })
+        );
+        json["amd"]["false_positve"] = 0.1.into();
+        let err = serde_json::from_value::<Payload>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("false_positve"), "{err}");
+    }
+
     #[test]
     fn unknown_fields_are_rejected() {
         let mut json = serde_json::to_value(seed_example()).unwrap();

@@ -407,6 +407,73 @@ pub fn is_probability_adjustment(detail: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn seed_request() -> SimulateRequest {
+        serde_json::from_value(serde_json::json!({
+            "predictiveDialerSettings": {"answerRate": 0.38, "agentEfficiency": 0.82, "interval": 3,
+                                         "maxCalls": 50, "dialerType": "PREDICTIVE"},
+            "simulationWindowMinutes": 120,
+            "historicalData": [{"time_bucket": "09:00-10:00", "calls_attempted": 500,
+                                "calls_answered": 190, "avg_talk_time_seconds": 145.0}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_request_without_machines_goes_on_the_wire_as_before() {
+        let wire = serde_json::to_value(seed_request()).unwrap();
+        let settings = wire["predictiveDialerSettings"].as_object().unwrap();
+        assert_eq!(settings.len(), 5, "{settings:?}");
+        assert!(wire.get("answeredIncludesMachines").is_none());
+        assert_eq!(seed_request().machines_in_answered(), 0.0);
+    }
+
+    #[test]
+    fn the_request_carries_machines_and_checks_them_at_their_wire_paths() {
+        let mut request = seed_request();
+        request.predictive_dialer_settings.answering_machine_share = Some(0.7);
+        request.predictive_dialer_settings.amd = Some(AmdSettings {
+            enabled: true,
+            detect_seconds: None,
+            false_positive: 0.01,
+            false_negative: 0.1,
+        });
+        request.answered_includes_machines = true;
+        let paths: Vec<String> = request
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|v| v.path)
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "predictiveDialerSettings.answeringMachineShare",
+                "predictiveDialerSettings.amd.detect_seconds"
+            ]
+        );
+        request.predictive_dialer_settings.answering_machine_share = Some(0.2);
+        request
+            .predictive_dialer_settings
+            .amd
+            .as_mut()
+            .unwrap()
+            .detect_seconds = Some(2.0);
+        assert_eq!(request.validate(), Ok(()));
+        assert_eq!(request.machines_in_answered(), 0.2);
+        let wire = serde_json::to_value(&request).unwrap();
+        assert_eq!(
+            wire["predictiveDialerSettings"]["answeringMachineShare"],
+            0.2
+        );
+        assert_eq!(
+            wire["predictiveDialerSettings"]["amd"]["detect_seconds"],
+            2.0
+        );
+        assert_eq!(wire["answeredIncludesMachines"], true);
+        let again: SimulateRequest = serde_json::from_value(wire).unwrap();
+        assert_eq!(again, request);
+    }
+
     #[test]
     fn request_settings_refuse_unknown_fields() {
         let err = serde_json::from_value::<DialerSettings>(serde_json::json!({

@@ -265,12 +265,13 @@ pub(crate) fn machines(
         }
         return;
     };
-    let mut live_left = false;
+    let (mut live_left, mut short) = (false, false);
     for (i, b) in history.iter().enumerate() {
         let Some(rate) = b.answer_rate() else {
             continue;
         };
         if rate < share {
+            short = true;
             out.push(Violation::new(
                 format!("{}[{i}].calls_answered", paths.history),
                 format!(
@@ -284,7 +285,7 @@ pub(crate) fn machines(
             live_left = true;
         }
     }
-    if !live_left && out.len() == before {
+    if !live_left && !short {
         out.push(Violation::new(
             paths.history,
             format!(
