@@ -33,6 +33,13 @@ pub fn wire_metrics(m: &Metrics) -> SimulatedMetrics {
         mean_wait_seconds: estimate(&m.mean_wait_seconds),
         p90_wait_seconds: estimate(&m.p90_wait_seconds),
         peak_lines: estimate(&m.peak_lines),
+        amd_false_positives: estimate(&m.amd_false_positives),
+        machines: estimate(&m.machines),
+        machines_to_agents: estimate(&m.machines_to_agents),
+        machines_abandoned: estimate(&m.machines_abandoned),
+        busy: estimate(&m.busy),
+        no_answer: estimate(&m.no_answer),
+        invalid: estimate(&m.invalid),
         extra: serde_json::Map::new(),
     }
 }

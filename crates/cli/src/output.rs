@@ -140,6 +140,21 @@ pub const METRICS: [MetricColumn; 12] = [
     ("peak lines in use", |m| m.peak_lines, count),
 ];
 
+/// How attempts ended beyond the live answers, and what detection did: shown only when the answer
+/// reports them above 0 (a campaign without answering machines has none).
+pub const OUTCOME_METRICS: [MetricColumn; 6] = [
+    ("answering machines", |m| m.machines, count),
+    (
+        "AMD false positives (people hung up on)",
+        |m| m.amd_false_positives,
+        one_decimal,
+    ),
+    ("machines sent to an agent", |m| m.machines_to_agents, count),
+    ("busy", |m| m.busy, count),
+    ("no answer", |m| m.no_answer, count),
+    ("invalid numbers", |m| m.invalid, count),
+];
+
 /// The figures the table shows that an answer does not report, by label.
 pub fn not_reported(metrics: Option<&SimulatedMetrics>) -> Vec<&'static str> {
     METRICS
@@ -214,6 +229,17 @@ pub fn print_run(result: &RunResult, json: bool) {
         for (label, get, format) in METRICS {
             if let Some(estimate) = metrics.and_then(get) {
                 row(&metric_label(label), with_ci(estimate, format));
+            }
+        }
+        // Only a campaign with answering machines tells its outcomes apart.
+        if metrics
+            .and_then(|m| m.machines)
+            .is_some_and(|e| e.mean > 0.0)
+        {
+            for (label, get, format) in OUTCOME_METRICS {
+                if let Some(estimate) = metrics.and_then(get) {
+                    row(label, with_ci(estimate, format));
+                }
             }
         }
         if let (Some(cap), Some(peak)) = (response.max_calls(), metrics.and_then(|m| m.peak_lines))

@@ -118,7 +118,9 @@ fn print_report(report: &dialer::Report, shape: &str) {
     let metrics = campaign::report::wire_metrics(&report.metrics);
     let mut t = output::table();
     t.set_header(vec!["metric", "mean", "95 % interval"]);
-    for (label, get, format) in output::METRICS {
+    let machines = metrics.machines.is_some_and(|e| e.mean > 0.0);
+    let outcomes = output::OUTCOME_METRICS.iter().filter(|_| machines);
+    for &(label, get, format) in output::METRICS.iter().chain(outcomes) {
         let Some(estimate) = get(&metrics) else {
             continue;
         };

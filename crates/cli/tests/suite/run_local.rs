@@ -306,6 +306,17 @@ fn false_positives_count_for_the_law_so_the_regime_decides_the_verdict() {
     assert_eq!(rate("ofcom"), rate("fcc"));
     assert!(rate("ofcom") > rate("cxone") + 0.005, "{compliance}");
     assert!(rate("cxone") <= 0.03);
+    let fp = result["simulation_result"]["metrics"]["amd_false_positives"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(fp > 0.0);
+    let out = sb.run(&["run", "--regime", "cxone", payload.to_str().unwrap()]);
+    let table = stdout(&out);
+    assert!(
+        table.contains("AMD false positives (people hung up on)"),
+        "{table}"
+    );
+    assert!(table.contains("cxone (decides the verdict)"), "{table}");
     // The same campaign held to the FCC/FTC rule is over its 3 %: REJECTED, exit 3.
     let out = sb.run(&["run", "--json", payload.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
