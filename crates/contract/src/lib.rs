@@ -3,8 +3,9 @@
 //! client, the emulator, the planner and the Python package all share it.
 //!
 //! # Layout
-//! - [`payload`]: the payload file a user writes (the seed's `PredictiveSimulationPayload`) and
-//!   [`ValidPayload`], a payload that passed its checks.
+//! - [`payload`]: the payload file a user writes (the seed's `PredictiveSimulationPayload`, with
+//!   answering machines and [`AmdSettings`]) and [`ValidPayload`], a payload that passed its
+//!   checks.
 //! - [`validate`]: the rules of the payload and the request body; every violation with its path;
 //!   the inferred agent count ([`validate::infer_agents`]).
 //! - [`simulate`]: the simulate request ([`SimulateRequest`], strict) and answer ([`SimulateResponse`],
