@@ -347,3 +347,20 @@ fn bad_machine_settings_are_exit_2_naming_each_field() {
         }
     }
 }
+
+#[test]
+fn help_states_how_periods_are_assembled_from_windows() {
+    for command in ["run", "simulate"] {
+        let out = Sandbox::new().run(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        let help = stdout(&out).replace('\n', " ");
+        for phrase in [
+            "One replication is one simulated window, taken as one day",
+            "pools the numerators and denominators of consecutive windows",
+            "drawn with replacement",
+            "For ofcom and cxone a period is one window",
+        ] {
+            assert!(help.contains(phrase), "{command} --help: {phrase}");
+        }
+    }
+}
