@@ -364,3 +364,29 @@ fn help_states_how_periods_are_assembled_from_windows() {
         }
     }
 }
+
+#[test]
+fn answered_calls_that_count_machines_are_compared_live_with_live() {
+    let sb = Sandbox::new();
+    let mut payload: Value =
+        serde_json::from_str(&std::fs::read_to_string(example("seed_payload.json")).unwrap())
+            .unwrap();
+    // History's answered calls (about 0.38 of attempts) hold 0.20 of machines: 0.18 live.
+    payload["answer_rate"] = 0.18.into();
+    payload["answering_machine_share"] = 0.20.into();
+    payload["answered_includes_machines"] = true.into();
+    let counted = sb.write("counted.json", &payload.to_string());
+    let out = sb.run(&["run", "--json", counted.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let variance = &json(&out)["variance_analysis"];
+    let history = (190.0 / 500.0 + 245.0 / 620.0 + 175.0 / 480.0) / 3.0 - 0.20;
+    let mean = variance["historical_mean_rate"].as_f64().unwrap();
+    assert!((mean - history).abs() < 1e-12, "{variance}");
+    assert_eq!(variance["variance_status"], "PASS");
+    // Read as live answers, the same history is twice the simulated rate: FAIL, exit 3.
+    payload["answered_includes_machines"] = false.into();
+    let live = sb.write("live.json", &payload.to_string());
+    let out = sb.run(&["run", "--json", live.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
+    assert_eq!(json(&out)["variance_analysis"]["variance_status"], "FAIL");
+}
