@@ -5,8 +5,8 @@
 //! # Layout
 //! - [`plan`]: [`CampaignPlan`] (a request in plain numbers), [`plan_to_scenario`] (DESIGN §5.5),
 //!   [`infer_agents`] and [`predicted_accuracy`].
-//! - [`report`]: the engine's metrics to [`contract::SimulatedMetrics`], and [`report::answer`], the
-//!   simulate answer.
+//! - [`report`]: the engine's metrics to [`contract::SimulatedMetrics`], its `compliance` object to
+//!   [`contract::ComplianceReport`], and [`report::answer`], the simulate answer.
 //!
 //! The arrows: `contract` (wire, rules) ← `campaign` → `dialer` (engine). The engine knows nothing
 //! of the wire; the wire knows nothing of the engine.
@@ -36,6 +36,6 @@ pub mod plan;
 pub mod report;
 
 pub use plan::{
-    CampaignPlan, DialerType, HistoryBucket, infer_agents, mean_rate, plan_to_scenario,
-    predicted_accuracy,
+    AmdSettings, CampaignPlan, DialerType, HistoryBucket, infer_agents, mean_rate,
+    plan_to_scenario, predicted_accuracy, predicted_live_accuracy,
 };

@@ -11,15 +11,33 @@
 //!   dialer's start-up is part of what the window measures.
 //! - POWER dials at `min(maxCalls / agents, 3.0)` lines per agent (at least 1.0); without
 //!   `maxCalls`, at 3.0.
+//! - Answering machines (DESIGN §9): without a machine share or AMD the scenario has no `outcomes`
+//!   block and runs exactly as before. With them, attempts end in a live answer (`answer_rate`, the
+//!   bucket's shape applied as usual), a machine (`answering_machine_share`, ringing as a person
+//!   does but a little later: lognormal mean 9 s, cv 0.5) or no answer (the rest, 20 s); the
+//!   engine scales the machine and no-answer shares of a bucket in proportion to what its live
+//!   share leaves. AMD's detection time is fixed; an agent who gets a machine spends the engine's
+//!   default 5–15 s on it. Without `amd`, machines are recognised at once and without error.
+//! - When history's answered calls count machines, each bucket's live-answer rate (for the shape
+//!   and for the accuracy) is its answered rate minus the machine share.
 
 use serde::{Deserialize, Serialize};
 
+pub use contract::AmdSettings;
 pub use contract::DialerType;
 pub use contract::model::{
     DROP_TIMER_SECONDS, LIVE_RING_CV, LIVE_RING_MEAN_SECONDS, NO_ANSWER_SECONDS, TALK_CV,
 };
+use contract::variance::live_rate;
 use contract::{ValidRequest, Violation};
-use dialer::{Bucket, DialerMode, Distribution, Report, RingTimes, Scenario, ValidScenario};
+use dialer::{
+    Amd, Bucket, DialerMode, Distribution, OutcomeRings, Outcomes, Report, RingTimes, Scenario,
+    ValidScenario,
+};
+
+/// Mean ring time of an answering machine, in seconds: a machine answers after about as many
+/// rings as a person, a little later.
+pub const MACHINE_RING_MEAN_SECONDS: f64 = 9.0;
 
 /// Abandon target of the predictive dialer.
 pub const PREDICTIVE_ABANDON_TARGET: f64 = 0.025;
@@ -82,6 +100,13 @@ pub struct CampaignPlan {
     pub replications: u32,
     /// Seed.
     pub seed: u64,
+    /// Share of attempts an answering machine answers; `None`: machines are not told apart.
+    pub machine_share: Option<f64>,
+    /// Answering-machine detection.
+    pub amd: Option<AmdSettings>,
+    /// The share of attempts machines answered that history's answered calls hold (0 when they
+    /// count live answers only).
+    pub machines_in_answered: f64,
 }
 
 impl CampaignPlan {
@@ -113,7 +138,64 @@ impl CampaignPlan {
             max_lines: Some(settings.max_calls),
             replications,
             seed,
+            machine_share: settings.answering_machine_share,
+            amd: settings.amd,
+            machines_in_answered: request.machines_in_answered(),
         }
+    }
+
+    /// A history bucket's live-answer rate, when it has attempts: its answered rate, less the
+    /// machine share when the answered calls count machines.
+    pub fn live_rate(&self, bucket: &HistoryBucket) -> Option<f64> {
+        bucket
+            .rate()
+            .map(|rate| live_rate(rate, self.machines_in_answered))
+    }
+
+    /// The `outcomes` block of the plan's scenario, when it has machines or detection.
+    fn outcomes(&self) -> Option<Outcomes> {
+        if self.machine_share.is_none() && self.amd.is_none() {
+            return None;
+        }
+        let live = self.answer_rate.min(MAX_LIVE_PROBABILITY);
+        let machine = self.machine_share.unwrap_or(0.0);
+        Some(Outcomes {
+            live,
+            machine,
+            busy: 0.0,
+            no_answer: (1.0 - live - machine).max(0.0),
+            invalid: 0.0,
+            ring_seconds: OutcomeRings {
+                live: live_ring(),
+                machine: Some(Distribution::Lognormal {
+                    mean: MACHINE_RING_MEAN_SECONDS,
+                    cv: LIVE_RING_CV,
+                }),
+                busy: None,
+                no_answer: Some(no_answer_ring()),
+                invalid: None,
+            },
+            amd: self.amd.map(|amd| Amd {
+                enabled: amd.enabled,
+                detect_seconds: amd.detect_seconds.map(|mean| Distribution::Fixed { mean }),
+                false_positive: amd.false_positive,
+                false_negative: amd.false_negative,
+            }),
+            machine_handle_seconds: None,
+        })
+    }
+}
+
+fn live_ring() -> Distribution {
+    Distribution::Lognormal {
+        mean: LIVE_RING_MEAN_SECONDS,
+        cv: LIVE_RING_CV,
+    }
+}
+
+fn no_answer_ring() -> Distribution {
+    Distribution::Fixed {
+        mean: NO_ANSWER_SECONDS,
     }
 }
 
@@ -145,7 +227,8 @@ fn in_time_order(history: &[HistoryBucket]) -> Vec<HistoryBucket> {
 /// work limits among them) report every violation at once.
 pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<ValidScenario, Vec<Violation>> {
     let history = in_time_order(&plan.history);
-    let mean = mean_rate(&history).unwrap_or(plan.answer_rate);
+    let mean = contract::variance::mean_of_rates(history.iter().filter_map(|b| plan.live_rate(b)))
+        .unwrap_or(plan.answer_rate);
     let agents = plan
         .agents
         .unwrap_or_else(|| infer_agents(&history, plan.agent_efficiency));
@@ -157,7 +240,7 @@ pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<ValidScenario, Vec<Violat
         .iter()
         .map(|b| Bucket {
             minutes: f64::from(b.minutes()),
-            live_answer_probability: Some(match b.rate() {
+            live_answer_probability: Some(match plan.live_rate(b) {
                 Some(rate) if mean > 0.0 => {
                     (plan.answer_rate * rate / mean).clamp(0.0, MAX_LIVE_PROBABILITY)
                 }
@@ -181,6 +264,7 @@ pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<ValidScenario, Vec<Violat
                 .clamp(1.0, MAX_POWER_LEVEL),
         },
     };
+    let outcomes = plan.outcomes();
     let scenario = Scenario {
         agents,
         agent_efficiency: plan.agent_efficiency,
@@ -189,17 +273,14 @@ pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<ValidScenario, Vec<Violat
         dialer,
         max_lines: plan.max_lines,
         pacing_interval_seconds: plan.pacing_interval_seconds,
-        live_answer_probability: Some(plan.answer_rate.min(MAX_LIVE_PROBABILITY)),
-        ring_seconds: Some(RingTimes {
-            live: Distribution::Lognormal {
-                mean: LIVE_RING_MEAN_SECONDS,
-                cv: LIVE_RING_CV,
-            },
-            other: Distribution::Fixed {
-                mean: NO_ANSWER_SECONDS,
-            },
+        live_answer_probability: outcomes
+            .is_none()
+            .then(|| plan.answer_rate.min(MAX_LIVE_PROBABILITY)),
+        ring_seconds: outcomes.is_none().then(|| RingTimes {
+            live: live_ring(),
+            other: no_answer_ring(),
         }),
-        outcomes: None,
+        outcomes,
         talk_seconds: talk(mean_talk),
         wrap_seconds: Distribution::ZERO,
         patience_seconds: Distribution::Fixed {
@@ -217,6 +298,16 @@ pub fn plan_to_scenario(plan: &CampaignPlan) -> Result<ValidScenario, Vec<Violat
 /// dialled and whose history bucket (`index mod len`, in time order) has a rate above 0; 0 when
 /// there is none to compare.
 pub fn predicted_accuracy(report: &Report, history: &[HistoryBucket]) -> f64 {
+    predicted_live_accuracy(report, history, 0.0)
+}
+
+/// [`predicted_accuracy`] against history's live-answer rates when its answered calls hold
+/// `machines_in_answered` of the attempts as machines ([`CampaignPlan::machines_in_answered`]).
+pub fn predicted_live_accuracy(
+    report: &Report,
+    history: &[HistoryBucket],
+    machines_in_answered: f64,
+) -> f64 {
     let history = in_time_order(history);
     if history.is_empty() {
         return 0.0;
@@ -226,7 +317,10 @@ pub fn predicted_accuracy(report: &Report, history: &[HistoryBucket]) -> f64 {
         .iter()
         .filter(|b| b.metrics.dials.mean > 0.0)
         .filter_map(|b| {
-            let rate = history[b.index % history.len()].rate()?;
+            let rate = live_rate(
+                history[b.index % history.len()].rate()?,
+                machines_in_answered,
+            );
             (rate > 0.0).then(|| (b.metrics.answer_rate.mean - rate).abs() / rate)
         })
         .collect();
@@ -282,6 +376,9 @@ mod tests {
             max_lines: Some(50),
             replications: 20,
             seed: 1,
+            machine_share: None,
+            amd: None,
+            machines_in_answered: 0.0,
         }
     }
 

@@ -2,12 +2,12 @@
 //! simulate answer built from it.
 
 use contract::{
-    MetricEstimate, SimulateResponse, SimulatedBucket, SimulatedMetrics, SimulatedSettings,
-    ValidRequest,
+    ComplianceReport, MetricEstimate, RegimeCompliance, ShareEstimate, SimulateResponse,
+    SimulatedBucket, SimulatedMetrics, SimulatedSettings, ValidRequest,
 };
-use dialer::{Estimate, Metrics, Report};
+use dialer::{Compliance, Estimate, Metrics, Report, Share};
 
-use crate::plan::{CampaignPlan, predicted_accuracy};
+use crate::plan::{CampaignPlan, predicted_live_accuracy};
 
 fn estimate(e: &Estimate) -> Option<MetricEstimate> {
     Some(MetricEstimate {
@@ -33,6 +33,13 @@ pub fn wire_metrics(m: &Metrics) -> SimulatedMetrics {
         mean_wait_seconds: estimate(&m.mean_wait_seconds),
         p90_wait_seconds: estimate(&m.p90_wait_seconds),
         peak_lines: estimate(&m.peak_lines),
+        amd_false_positives: estimate(&m.amd_false_positives),
+        machines: estimate(&m.machines),
+        machines_to_agents: estimate(&m.machines_to_agents),
+        machines_abandoned: estimate(&m.machines_abandoned),
+        busy: estimate(&m.busy),
+        no_answer: estimate(&m.no_answer),
+        invalid: estimate(&m.invalid),
         extra: serde_json::Map::new(),
     }
 }
@@ -72,21 +79,67 @@ pub fn answer(
             Some(agents),
         )),
         simulation_window_minutes: Some(request.simulation_window_minutes),
-        predicted_accuracy: Some(predicted_accuracy(report, &plan.history).clamp(0.0, 1.0)),
+        predicted_accuracy: Some(
+            predicted_live_accuracy(report, &plan.history, plan.machines_in_answered)
+                .clamp(0.0, 1.0),
+        ),
         metrics: Some(wire_metrics(&report.metrics)),
+        compliance: Some(wire_compliance(&report.compliance)),
         buckets: Some(wire_buckets(report)),
         replications: Some(report.replications),
         seed: Some(report.seed),
-        extra: compliance_field(report),
+        extra: serde_json::Map::new(),
     }
 }
 
-/// The `compliance` object (DESIGN §8), the metrics' sibling on the wire.
-fn compliance_field(report: &Report) -> serde_json::Map<String, serde_json::Value> {
-    let mut extra = serde_json::Map::new();
-    // Plain numbers and strings: serializing them cannot fail (a NaN becomes null).
-    if let Ok(value) = serde_json::to_value(&report.compliance) {
-        extra.insert("compliance".into(), value);
+/// The engine's `compliance` object (DESIGN §8) as the contract carries it, the metrics' sibling
+/// on the wire: every regime, in report order.
+pub fn wire_compliance(compliance: &Compliance) -> ComplianceReport {
+    let share = |s: &Share| ShareEstimate {
+        share: s.share,
+        ci95: s.ci95,
+        n: Some(s.n),
+    };
+    let mut wire = ComplianceReport::default();
+    for (regime, r) in compliance.iter() {
+        if let Some(slot) = wire.slot(regime.key()) {
+            *slot = Some(RegimeCompliance {
+                limit: Some(r.limit),
+                period: Some(r.period.to_owned()),
+                rate: estimate(&r.rate),
+                share_over_limit: Some(share(&r.share_over_limit)),
+                period_days: Some(r.period_days),
+                windows_over_limit: Some(share(&r.windows_over_limit)),
+            });
+        }
     }
-    extra
+    wire
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The typed object serialises exactly as the engine's own `compliance` object, so the answer
+    /// carries what `simulate --json` prints.
+    #[test]
+    fn the_wire_compliance_is_the_engines_object() {
+        let window = |live, abandoned, false_positives| dialer::PeriodCounts {
+            live,
+            abandoned,
+            false_positives,
+            handled: live - abandoned,
+            ..Default::default()
+        };
+        let windows = [window(100, 2, 1), window(80, 4, 0), window(90, 1, 2)];
+        let engine = Compliance::assess(&windows, 3);
+        let wire = wire_compliance(&engine);
+        assert_eq!(
+            serde_json::to_value(&wire).unwrap(),
+            serde_json::to_value(&engine).unwrap()
+        );
+        let keys: Vec<&str> = wire.iter().map(|(k, _)| k).collect();
+        let engine_keys: Vec<&str> = engine.iter().map(|(r, _)| r.key()).collect();
+        assert_eq!(keys, engine_keys);
+    }
 }

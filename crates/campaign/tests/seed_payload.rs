@@ -36,6 +36,9 @@ pub fn seed_plan(dialer_type: DialerType) -> CampaignPlan {
         max_lines: Some(50),
         replications: 40,
         seed: 2024,
+        machine_share: None,
+        amd: None,
+        machines_in_answered: 0.0,
     }
 }
 

@@ -5,6 +5,27 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
 
+/// How `run` and `simulate` assemble a regime's periods from simulated windows (DESIGN §8), for
+/// their `--help`.
+macro_rules! periods_help {
+    () => {
+        "\
+Compliance: every regime's abandonment is shown beside the others. fcc (FCC/FTC, 3 %, 30 days per
+campaign) and crtc (CRTC, 5 %, a calendar month, taken as 30 days) count abandoned + late + AMD
+false positives over every person who answered; ofcom (Ofcom, 3 %, 24 hours) counts the same per
+day; cxone (CXone's Abandon Rate Compliance Report, 3 %, a calendar day) counts abandoned over
+handled - machines sent to agents + abandoned, and does not see false positives. One replication
+is one simulated window, taken as one day. `rate` is the regime's rate per window (mean and 95 %
+interval over replications); `windows over limit` is the share of single windows over the limit;
+`periods over limit` is the share of the regime's periods over it (Wilson 95 % interval), where a
+period of `period_days` windows pools the numerators and denominators of consecutive windows in
+replication order when the replications make at least 20 periods, and otherwise as many periods
+as there are windows are drawn with replacement from the windows (a fixed stream of the seed, so
+the figure is reproducible; 30-day periods need 600 replications for consecutive blocks, so with
+the default 20 they are resampled). For ofcom and cxone a period is one window."
+    };
+}
+
 /// Predict what a predictive dialer does at a given answer rate, before the campaign starts.
 ///
 /// cxone-sim answers: how many calls get answered, how many live answers are abandoned (the law
@@ -56,7 +77,11 @@ pub enum Command {
     /// abandonment is over the limit), check the variance against history, notify the workforce
     /// planner, and append an audit line.
     #[command(
-        after_help = "Examples:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim run --json examples/seed_payload.json | jq .variance_analysis\n  CXONE_BACKEND=cxone cxone-sim run payload.json   # ask a CXone-compatible server\n\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 compliance failure (REJECTED)."
+        after_help = concat!(
+            periods_help!(),
+            " The table marks the regime --regime names as the one that decides the verdict.\n\n",
+            "Examples:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim run --json examples/seed_payload.json | jq .variance_analysis\n  cxone-sim run --regime ofcom examples/amd_payload.json\n  CXONE_BACKEND=cxone cxone-sim run payload.json   # ask a CXone-compatible server\n\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 compliance failure (REJECTED)."
+        )
     )]
     Run(RunArgs),
     /// Check a payload file and list every violation with its field path.
@@ -64,7 +89,11 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Run the dialer engine on a payload file or a scenario file and print its metrics.
     #[command(
-        after_help = "A payload file is what `run` takes (it has `historical_matrix`); a scenario file\ndescribes the engine directly (agents, dialer mode, distributions; see README).\n\nExamples:\n  cxone-sim simulate examples/seed_payload.json\n  cxone-sim simulate --replications 50 --seed 7 examples/ratio_scenario.json --json"
+        after_help = concat!(
+            "A payload file is what `run` takes (it has `historical_matrix`); a scenario file\ndescribes the engine directly (agents, dialer mode, distributions; see README).\n\n",
+            periods_help!(),
+            "\n\nExamples:\n  cxone-sim simulate examples/seed_payload.json\n  cxone-sim simulate --replications 50 --seed 7 examples/ratio_scenario.json --json"
+        )
     )]
     Simulate(SimulateArgs),
     /// Start the CXone-compatible emulator: the seed's HTTP contract, answered by the engine.

@@ -5,6 +5,7 @@ use std::io::IsTerminal as _;
 use anyhow::anyhow;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
+use contract::{ComplianceReport, ShareEstimate};
 use cxone::{MetricEstimate, SimulatedMetrics, Violation};
 
 use crate::failure::Failure;
@@ -139,6 +140,21 @@ pub const METRICS: [MetricColumn; 12] = [
     ("peak lines in use", |m| m.peak_lines, count),
 ];
 
+/// How attempts ended beyond the live answers, and what detection did: shown only when the answer
+/// reports them above 0 (a campaign without answering machines has none).
+pub const OUTCOME_METRICS: [MetricColumn; 6] = [
+    ("answering machines", |m| m.machines, count),
+    (
+        "AMD false positives (people hung up on)",
+        |m| m.amd_false_positives,
+        one_decimal,
+    ),
+    ("machines sent to an agent", |m| m.machines_to_agents, count),
+    ("busy", |m| m.busy, count),
+    ("no answer", |m| m.no_answer, count),
+    ("invalid numbers", |m| m.invalid, count),
+];
+
 /// The figures the table shows that an answer does not report, by label.
 pub fn not_reported(metrics: Option<&SimulatedMetrics>) -> Vec<&'static str> {
     METRICS
@@ -191,12 +207,16 @@ pub fn print_run(result: &RunResult, json: bool) {
         row("campaign", id.clone());
     }
     if let Some(rate) = result.answer_rate_requested {
-        let note = match result.adjustments {
-            0 => String::new(),
-            n => format!(
-                "  (lowered {n}× by 0.02 to keep abandonment under {})",
-                percent(ABANDON_LIMIT)
+        let note = match (result.adjustments, result.regime) {
+            (0, _) => String::new(),
+            (n, Some(regime)) => format!(
+                "  (lowered {n}× by 0.02 to keep abandonment under {} of {})",
+                percent(regime.limit()),
+                regime.key()
             ),
+            (n, None) => {
+                format!("  (lowered {n}× by 0.02 to keep abandonment under the server's limit)")
+            }
         };
         row("answer rate requested", format!("{rate:.2}{note}"));
     }
@@ -209,6 +229,17 @@ pub fn print_run(result: &RunResult, json: bool) {
         for (label, get, format) in METRICS {
             if let Some(estimate) = metrics.and_then(get) {
                 row(&metric_label(label), with_ci(estimate, format));
+            }
+        }
+        // Only a campaign with answering machines tells its outcomes apart.
+        if metrics
+            .and_then(|m| m.machines)
+            .is_some_and(|e| e.mean > 0.0)
+        {
+            for (label, get, format) in OUTCOME_METRICS {
+                if let Some(estimate) = metrics.and_then(get) {
+                    row(label, with_ci(estimate, format));
+                }
             }
         }
         if let (Some(cap), Some(peak)) = (response.max_calls(), metrics.and_then(|m| m.peak_lines))
@@ -226,7 +257,14 @@ pub fn print_run(result: &RunResult, json: bool) {
                 "not reported by the server".to_owned(),
             ),
         }
-        let missing = not_reported(metrics);
+        let mut missing = not_reported(metrics);
+        if response
+            .compliance
+            .as_ref()
+            .is_none_or(ComplianceReport::is_empty)
+        {
+            missing.push("compliance by regime");
+        }
         if !missing.is_empty() {
             row("not reported by the server", missing.join(", "));
         }
@@ -261,6 +299,20 @@ pub fn print_run(result: &RunResult, json: bool) {
     }
     row("run id", result.run_id.clone());
     emit(t);
+    if let Some(compliance) = result
+        .simulation_result
+        .as_ref()
+        .and_then(|r| r.compliance.as_ref())
+        .filter(|c| !c.is_empty())
+    {
+        emit(compliance_table(
+            compliance,
+            result.regime.map(dialer::Regime::key),
+        ));
+        if result.regime.is_none() {
+            emit("The server's own rule decides the verdict.");
+        }
+    }
     if !result.abandonment_by_bucket.is_empty() {
         let mut t = table();
         t.set_header(vec![
@@ -277,6 +329,59 @@ pub fn print_run(result: &RunResult, json: bool) {
         }
         emit(t);
     }
+}
+
+/// `2.31 % (2.10 % – 2.52 %, n 40)`: a share of periods or windows with its Wilson interval.
+fn share(s: Option<ShareEstimate>) -> String {
+    match s {
+        Some(ShareEstimate {
+            share,
+            ci95: Some([lo, hi]),
+            n,
+        }) => {
+            let n = n.map(|n| format!(", n {n}")).unwrap_or_default();
+            format!("{} ({} – {}{n})", percent(share), percent(lo), percent(hi))
+        }
+        Some(ShareEstimate { ci95: None, .. }) => "undefined (no period)".to_owned(),
+        None => "not reported".to_owned(),
+    }
+}
+
+/// Every reported regime's rate and risk of a breach, one row each; `deciding` (a regime key)
+/// is marked as the one the verdict follows.
+pub fn compliance_table(compliance: &ComplianceReport, deciding: Option<&str>) -> Table {
+    let mut t = table();
+    t.set_header(vec![
+        "regime",
+        "period",
+        "limit",
+        "rate (95 % interval)",
+        "periods over limit",
+        "windows over limit",
+    ]);
+    let or_blank = |x: Option<String>| x.unwrap_or_else(|| "not reported".to_owned());
+    for (key, r) in compliance.iter() {
+        let name = if deciding == Some(key) {
+            format!("{key} (decides the verdict)")
+        } else {
+            key.to_owned()
+        };
+        let period = match (&r.period, r.period_days) {
+            (Some(p), Some(d)) => Some(format!("{p} ({d} d)")),
+            (Some(p), None) => Some(p.clone()),
+            (None, Some(d)) => Some(format!("{d} d")),
+            (None, None) => None,
+        };
+        t.add_row(vec![
+            Cell::new(name),
+            Cell::new(or_blank(period)),
+            Cell::new(or_blank(r.limit.map(percent))),
+            Cell::new(or_blank(r.rate.map(|e| with_ci(e, percent)))),
+            Cell::new(share(r.share_over_limit)),
+            Cell::new(share(r.windows_over_limit)),
+        ]);
+    }
+    t
 }
 
 #[cfg(test)]

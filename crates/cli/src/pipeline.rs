@@ -51,6 +51,14 @@ pub struct RunResult {
     /// What to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The regime whose rate and limit decide the probability adjustment and the REJECTED verdict
+    /// (`compliance_regime`, its key); absent for a cxone backend, whose server applies its own.
+    #[serde(
+        rename = "compliance_regime",
+        serialize_with = "regime_key",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub regime: Option<dialer::Regime>,
     /// Simulated against historical abandonment, bucket by bucket, when history records abandons.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub abandonment_by_bucket: Vec<BucketAbandonment>,
@@ -101,6 +109,13 @@ pub fn abandonment_by_bucket(
         .collect()
 }
 
+fn regime_key<S: serde::Serializer>(
+    regime: &Option<dialer::Regime>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_some(&regime.map(dialer::Regime::key))
+}
+
 impl RunResult {
     fn new(backend: Backend) -> Self {
         Self {
@@ -117,6 +132,7 @@ impl RunResult {
             webhook: None,
             error: None,
             hint: None,
+            regime: None,
             abandonment_by_bucket: Vec::new(),
             snapshot: None,
         }
@@ -163,6 +179,9 @@ pub async fn run(args: &RunArgs) -> ExitCode {
     // SIGINT / SIGTERM stop the run, and the audit line below still records it (as FAILED).
     let signals = crate::signals::Signals::install();
     let mut result = RunResult::new(args.backend);
+    if args.backend == Backend::Local {
+        result.regime = Some(args.regime);
+    }
     let verdict = tokio::select! {
         verdict = pipeline(args, &mut result) => verdict,
         failure = signals.interrupted() => Err(failure),
@@ -259,10 +278,12 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
         abandonment_by_bucket(&payload.historical_matrix, &simulated.response);
     result.simulation_result = Some(simulated.response);
 
-    let analysis = cxone::variance::analyse(
+    // Live with live: history's answered calls less the machines they hold, if they count them.
+    let analysis = cxone::variance::analyse_live(
         simulated_rate,
         &payload.historical_matrix,
         payload.compliance_threshold_variance,
+        payload.machines_in_answered(),
     )
     .map_err(|e| Failure::invalid(anyhow!("the variance check cannot run: {e}")))?;
     let verdict = if analysis.is_compliant {

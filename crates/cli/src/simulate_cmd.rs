@@ -118,7 +118,9 @@ fn print_report(report: &dialer::Report, shape: &str) {
     let metrics = campaign::report::wire_metrics(&report.metrics);
     let mut t = output::table();
     t.set_header(vec!["metric", "mean", "95 % interval"]);
-    for (label, get, format) in output::METRICS {
+    let machines = metrics.machines.is_some_and(|e| e.mean > 0.0);
+    let outcomes = output::OUTCOME_METRICS.iter().filter(|_| machines);
+    for &(label, get, format) in output::METRICS.iter().chain(outcomes) {
         let Some(estimate) = get(&metrics) else {
             continue;
         };
@@ -137,7 +139,10 @@ fn print_report(report: &dialer::Report, shape: &str) {
         report.replications, report.seed
     ));
     output::emit(t);
-    print_compliance(&report.compliance);
+    output::emit(output::compliance_table(
+        &campaign::report::wire_compliance(&report.compliance),
+        None,
+    ));
     if report.buckets.len() <= 1 {
         return;
     }
@@ -168,50 +173,6 @@ fn print_report(report: &dialer::Report, shape: &str) {
             show(m.answer_rate, rate),
             show(m.compliance_abandon_rate, percent),
             show(m.occupancy, percent),
-        ]);
-    }
-    output::emit(t);
-}
-
-/// Every regime's rate and risk of a breach: a period of `period_days` windows is assembled from
-/// the simulated windows as consecutive days (resampled when there are too few).
-fn print_compliance(compliance: &dialer::Compliance) {
-    let mut t = output::table();
-    t.set_header(vec![
-        "regime",
-        "period",
-        "limit",
-        "rate (95 % interval)",
-        "periods over limit",
-        "windows over limit",
-    ]);
-    let share = |s: &dialer::Share| match s.ci95 {
-        Some([lo, hi]) => format!(
-            "{} ({} – {}, n {})",
-            percent(s.share),
-            percent(lo),
-            percent(hi),
-            s.n
-        ),
-        None => "undefined".to_string(),
-    };
-    for (regime, r) in compliance.iter() {
-        let rate = match r.rate.ci95 {
-            Some([lo, hi]) => format!(
-                "{} ({} – {})",
-                percent(r.rate.mean),
-                percent(lo),
-                percent(hi)
-            ),
-            None => percent(r.rate.mean),
-        };
-        t.add_row(vec![
-            Cell::new(regime.key()),
-            Cell::new(format!("{} ({} d)", r.period, r.period_days)),
-            Cell::new(percent(r.limit)),
-            Cell::new(rate),
-            Cell::new(share(&r.share_over_limit)),
-            Cell::new(share(&r.windows_over_limit)),
         ]);
     }
     output::emit(t);

@@ -3,13 +3,16 @@
 //! client, the emulator, the planner and the Python package all share it.
 //!
 //! # Layout
-//! - [`payload`]: the payload file a user writes (the seed's `PredictiveSimulationPayload`) and
-//!   [`ValidPayload`], a payload that passed its checks.
+//! - [`payload`]: the payload file a user writes (the seed's `PredictiveSimulationPayload`, with
+//!   answering machines and [`AmdSettings`]) and [`ValidPayload`], a payload that passed its
+//!   checks.
 //! - [`validate`]: the rules of the payload and the request body; every violation with its path;
 //!   the inferred agent count ([`validate::infer_agents`]).
 //! - [`simulate`]: the simulate request ([`SimulateRequest`], strict) and answer ([`SimulateResponse`],
 //!   tolerant), [`ValidRequest`], and the probability-adjustment signal.
 //! - [`metrics`]: the engine's metrics as they travel in an answer, typed and tolerant.
+//! - [`compliance`]: the answer's `compliance` object (each regime's rate and risk of a breach),
+//!   typed and tolerant.
 //! - [`model`]: the campaign model's fixed assumptions (ring times, drop timer, the default line cap).
 //! - [`variance`]: the seed's variance check of a simulated answer rate against history.
 //! - [`token`]: OAuth 2.0 client-credentials wire types.
@@ -33,6 +36,7 @@
 //! assert!(check.is_compliant);
 //! ```
 
+pub mod compliance;
 pub mod metrics;
 pub mod model;
 pub mod payload;
@@ -41,8 +45,9 @@ pub mod token;
 pub mod validate;
 pub mod variance;
 
+pub use compliance::{ComplianceReport, RegimeCompliance, ShareEstimate};
 pub use metrics::{METRIC_NAMES, MetricEstimate, SimulatedBucket, SimulatedMetrics};
-pub use payload::{DialerType, HistoricalBucket, Payload, ValidPayload};
+pub use payload::{AmdSettings, DialerType, HistoricalBucket, Payload, ValidPayload};
 pub use simulate::{
     DialerSettings, ErrorBody, ReportedDialerType, SimulateRequest, SimulateResponse,
     SimulatedSettings, ValidRequest,

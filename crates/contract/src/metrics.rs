@@ -104,7 +104,8 @@ metrics! {
     late,
     /// `abandoned / live_answers`.
     abandon_rate,
-    /// `(abandoned + late) / live_answers`: the figure held against the legal limit.
+    /// `(abandoned + late + amd_false_positives) / (live_answers + amd_false_positives)`: the
+    /// FCC/FTC figure held against the legal limit.
     compliance_abandon_rate,
     /// Agent busy time (talk + wrap) over agent available time.
     occupancy,
@@ -116,6 +117,20 @@ metrics! {
     p90_wait_seconds,
     /// Most lines in use at once.
     peak_lines,
+    /// People hung up on because detection judged them machines (AMD false positives).
+    amd_false_positives,
+    /// Attempts an answering machine answered.
+    machines,
+    /// Machines connected to an agent (let through by detection, or with detection off).
+    machines_to_agents,
+    /// Machines routed to an agent but dropped before one was free.
+    machines_abandoned,
+    /// Attempts that found the line busy.
+    busy,
+    /// Attempts no one answered before the no-answer timeout.
+    no_answer,
+    /// Attempts to numbers that do not exist.
+    invalid,
 }
 
 impl SimulatedMetrics {
@@ -163,7 +178,7 @@ mod tests {
         assert_eq!(m.get("occupancy").map(|e| e.mean), Some(0.8));
         assert_eq!(m.live_answers, None);
         assert_eq!(m.extra["lineRatio"], 1.7);
-        assert_eq!(METRIC_NAMES.len(), 13);
+        assert_eq!(METRIC_NAMES.len(), 20);
     }
 
     #[test]

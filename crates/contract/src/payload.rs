@@ -1,5 +1,6 @@
 //! The simulation payload a user writes: the seed's `PredictiveSimulationPayload`, plus our optional
-//! extensions (`agents`, `dialer_type`, `max_lines`, and `abandons` per history bucket).
+//! extensions (`agents`, `dialer_type`, `max_lines`, `abandons` per history bucket, and the
+//! answering machines: `answering_machine_share`, `amd`, `answered_includes_machines`).
 
 use std::ops::Deref;
 
@@ -60,6 +61,40 @@ pub enum DialerType {
     Power,
 }
 
+/// Answering-machine detection (DESIGN §9), as the payload and the simulate request give it: the
+/// scenario's `outcomes.amd` block with the detection time as a plain number of seconds.
+///
+/// Keys are snake_case, as the payload writes them; a server also accepts camelCase
+/// (`detectSeconds`, `falsePositive`, `falseNegative`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AmdSettings {
+    /// Whether detection runs; `false` sends every answer, person or machine, to an agent.
+    /// Default true.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+    /// How long detection listens after the answer before the call is routed, in seconds
+    /// (0–30); required when detection is enabled. It counts against the 2-second rule.
+    #[serde(
+        default,
+        alias = "detectSeconds",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub detect_seconds: Option<f64>,
+    /// P(machine verdict | a person answered), 0–1: people hung up on, counted as abandoned by
+    /// the FCC/FTC, Ofcom and CRTC rules. Default 0.
+    #[serde(default, alias = "falsePositive")]
+    pub false_positive: f64,
+    /// P(person verdict | a machine answered), 0–1: machines sent to an agent. Default 0.
+    #[serde(default, alias = "falseNegative")]
+    pub false_negative: f64,
+}
+
+fn enabled() -> bool {
+    true
+}
+
 /// The payload file of `cxone-sim run` and `cxone-sim validate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -87,6 +122,19 @@ pub struct Payload {
     /// scales with the agents ([`crate::simulate::default_max_calls`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_lines: Option<u32>,
+    /// Share of dial attempts an answering machine answers, 0–0.95 (with `answer_rate` at most 1
+    /// in all); absent: machines are not told apart from other unanswered attempts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answering_machine_share: Option<f64>,
+    /// Answering-machine detection; needs `answering_machine_share` above 0. Absent: machines are
+    /// recognised at once and without error (no agent time, no false positives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amd: Option<AmdSettings>,
+    /// Whether history's `calls_answered` counts machines too (default false: live answers only).
+    /// When true, a bucket's live-answer rate is its answered rate minus
+    /// `answering_machine_share`, for the day's shape and for the variance check alike.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub answered_includes_machines: bool,
 }
 
 /// A payload that has passed [`Payload::validate`]: only [`Payload::into_valid`] makes one, so
@@ -136,6 +184,17 @@ impl Payload {
         validate::agents("agents", self.agents, &mut out);
         validate::max_calls("max_lines", self.max_lines, &mut out);
         validate::history("historical_matrix", &self.historical_matrix, &mut out);
+        validate::machines(
+            &validate::MachinePaths::PAYLOAD,
+            &validate::Machines {
+                answer_rate: self.answer_rate,
+                machine_share: self.answering_machine_share,
+                amd: self.amd.as_ref(),
+                answered_includes_machines: self.answered_includes_machines,
+            },
+            &self.historical_matrix,
+            &mut out,
+        );
         if out.is_empty() && self.agents.is_none() {
             validate::inferred_agents(
                 "historical_matrix",
@@ -151,6 +210,24 @@ impl Payload {
     /// [`ValidPayload`].
     pub fn into_valid(self) -> Result<ValidPayload, Vec<Violation>> {
         self.validate().map(|()| ValidPayload(self))
+    }
+
+    /// The share of attempts answered by machines that history's `calls_answered` holds: the
+    /// machine share when `answered_includes_machines` is set, 0 otherwise.
+    pub fn machines_in_answered(&self) -> f64 {
+        machines_in_answered(
+            self.answering_machine_share,
+            self.answered_includes_machines,
+        )
+    }
+}
+
+/// The share of attempts answered by machines inside history's answered calls: `machine_share`
+/// when `answered_includes_machines`, else 0.
+pub(crate) fn machines_in_answered(machine_share: Option<f64>, includes: bool) -> f64 {
+    match machine_share {
+        Some(share) if includes => share,
+        _ => 0.0,
     }
 }
 
@@ -180,6 +257,9 @@ mod tests {
             agents: None,
             dialer_type: None,
             max_lines: None,
+            answering_machine_share: None,
+            amd: None,
+            answered_includes_machines: false,
         }
     }
 
@@ -256,6 +336,196 @@ mod tests {
             v.iter()
                 .any(|v| v.path == "historical_matrix" && v.message.contains("attempt"))
         );
+    }
+
+    fn paths_of(p: &Payload) -> Vec<String> {
+        match p.validate() {
+            Ok(()) => Vec::new(),
+            Err(v) => v.into_iter().map(|v| v.path).collect(),
+        }
+    }
+
+    fn with_machines(share: f64) -> Payload {
+        Payload {
+            answering_machine_share: Some(share),
+            amd: Some(AmdSettings {
+                enabled: true,
+                detect_seconds: Some(1.0),
+                false_positive: 0.01,
+                false_negative: 0.10,
+            }),
+            ..seed_example()
+        }
+    }
+
+    #[test]
+    fn machines_and_detection_are_valid_within_their_ranges() {
+        assert_eq!(with_machines(0.40).validate(), Ok(()));
+        assert_eq!(with_machines(0.62).validate(), Ok(()), "0.38 + 0.62 = 1");
+        let off = Payload {
+            amd: Some(AmdSettings {
+                enabled: false,
+                detect_seconds: None,
+                false_positive: 0.0,
+                false_negative: 0.0,
+            }),
+            ..with_machines(0.40)
+        };
+        assert_eq!(
+            off.validate(),
+            Ok(()),
+            "detection off needs no detection time"
+        );
+        assert_eq!(seed_example().machines_in_answered(), 0.0);
+        let mut counted = with_machines(0.10);
+        counted.answered_includes_machines = true;
+        assert_eq!(counted.validate(), Ok(()));
+        assert_eq!(counted.machines_in_answered(), 0.10);
+    }
+
+    #[test]
+    fn each_bad_machine_setting_names_its_field_and_the_fix() {
+        let cases: Vec<(Payload, &str, &str)> = vec![
+            (
+                with_machines(-0.1),
+                "answering_machine_share",
+                "between 0 and 0.95",
+            ),
+            (with_machines(f64::NAN), "answering_machine_share", "finite"),
+            (
+                with_machines(0.70),
+                "answering_machine_share",
+                "sum to at most 1",
+            ),
+            (
+                Payload {
+                    answering_machine_share: None,
+                    ..with_machines(0.4)
+                },
+                "amd",
+                "give answering_machine_share above 0",
+            ),
+            (
+                Payload {
+                    answering_machine_share: Some(0.0),
+                    ..with_machines(0.4)
+                },
+                "amd",
+                "or leave amd out",
+            ),
+            (
+                Payload {
+                    answered_includes_machines: true,
+                    ..seed_example()
+                },
+                "answered_includes_machines",
+                "give answering_machine_share above 0",
+            ),
+            (
+                Payload {
+                    answered_includes_machines: true,
+                    ..with_machines(0.37)
+                },
+                "historical_matrix[2].calls_answered",
+                "lower the machine share",
+            ),
+        ];
+        for (payload, path, fix) in cases {
+            let violations = payload.validate().unwrap_err();
+            let found = violations
+                .iter()
+                .find(|v| v.path == path)
+                .unwrap_or_else(|| panic!("{path}: {violations:?}"));
+            assert!(found.message.contains(fix), "{path}: {}", found.message);
+        }
+        let mut amd = with_machines(0.4);
+        amd.amd = Some(AmdSettings {
+            enabled: true,
+            detect_seconds: None,
+            false_positive: 1.5,
+            false_negative: -0.1,
+        });
+        assert_eq!(
+            paths_of(&amd),
+            [
+                "amd.false_positive",
+                "amd.false_negative",
+                "amd.detect_seconds"
+            ]
+        );
+        amd.amd = Some(AmdSettings {
+            detect_seconds: Some(45.0),
+            false_positive: 0.0,
+            false_negative: 0.0,
+            enabled: true,
+        });
+        assert_eq!(paths_of(&amd), ["amd.detect_seconds"]);
+    }
+
+    #[test]
+    fn machine_problems_are_reported_with_the_others_at_once() {
+        let mut p = with_machines(0.80);
+        p.agents = Some(0);
+        p.amd = Some(AmdSettings {
+            enabled: true,
+            detect_seconds: Some(1.0),
+            false_positive: 2.0,
+            false_negative: 0.0,
+        });
+        assert_eq!(
+            paths_of(&p),
+            ["agents", "answering_machine_share", "amd.false_positive"]
+        );
+    }
+
+    #[test]
+    fn answered_calls_with_machines_must_leave_live_answers() {
+        // The seed's buckets answer 0.380, 0.395 and 0.365 of their attempts: a 0.40 machine
+        // share is more than any of them answered; a share equal to every bucket's rate leaves
+        // no live answers anywhere.
+        let mut p = with_machines(0.40);
+        p.answered_includes_machines = true;
+        let paths = paths_of(&p);
+        assert_eq!(
+            paths,
+            [
+                "historical_matrix[0].calls_answered",
+                "historical_matrix[1].calls_answered",
+                "historical_matrix[2].calls_answered"
+            ]
+        );
+        for b in &mut p.historical_matrix {
+            b.calls_answered = b.calls_attempted * 2 / 5;
+        }
+        assert_eq!(
+            paths_of(&p),
+            ["historical_matrix"],
+            "exactly the machine share"
+        );
+    }
+
+    #[test]
+    fn the_new_fields_read_from_json_in_snake_case_and_camel_case_for_amd() {
+        let mut json = serde_json::to_value(seed_example()).unwrap();
+        assert!(json.get("amd").is_none() && json.get("answered_includes_machines").is_none());
+        json["answering_machine_share"] = 0.4.into();
+        json["amd"] = serde_json::json!({"detectSeconds": 1.5, "false_positive": 0.01});
+        json["answered_includes_machines"] = false.into();
+        let p: Payload = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(
+            p.amd,
+            Some(AmdSettings {
+                enabled: true,
+                detect_seconds: Some(1.5),
+                false_positive: 0.01,
+                false_negative: 0.0
+            })
+        );
+        json["amd"]["false_positve"] = 0.1.into();
+        let err = serde_json::from_value::<Payload>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("false_positve"), "{err}");
     }
 
     #[test]

@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use std::ops::Deref;
 
+use crate::compliance::ComplianceReport;
 use crate::metrics::{SimulatedBucket, SimulatedMetrics};
 use crate::model;
-use crate::payload::{DialerType, HistoricalBucket, Payload};
+use crate::payload::{AmdSettings, DialerType, HistoricalBucket, Payload, machines_in_answered};
 use crate::validate::{self, MAX_MAX_CALLS, TimeBucket, Violation};
 
 /// Pacing recalculation interval the seed sends, in seconds.
@@ -39,6 +40,14 @@ pub struct DialerSettings {
     /// Agents on the campaign; inferred from history when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agents: Option<u32>,
+    /// Share of dial attempts an answering machine answers (the payload's
+    /// `answering_machine_share`); absent: machines are not told apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answering_machine_share: Option<f64>,
+    /// Answering-machine detection (snake_case keys, as the payload writes them; camelCase
+    /// accepted); needs `answeringMachineShare` above 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amd: Option<AmdSettings>,
 }
 
 /// The settings a server reports as simulated, in a simulate answer.
@@ -101,6 +110,10 @@ pub struct SimulateRequest {
     pub simulation_window_minutes: u32,
     /// History by time bucket (snake_case keys, as the seed sends them; camelCase accepted).
     pub historical_data: Vec<HistoricalBucket>,
+    /// Whether `historicalData`'s `calls_answered` counts machines too (default false); when true
+    /// a bucket's live-answer rate is its answered rate minus `answeringMachineShare`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub answered_includes_machines: bool,
 }
 
 impl SimulateRequest {
@@ -117,10 +130,22 @@ impl SimulateRequest {
                     .unwrap_or_else(|| default_max_calls(payload)),
                 dialer_type: payload.dialer_type.unwrap_or_default(),
                 agents: payload.agents,
+                answering_machine_share: payload.answering_machine_share,
+                amd: payload.amd,
             },
             simulation_window_minutes: payload.max_simulation_window_minutes,
             historical_data: payload.historical_matrix.clone(),
+            answered_includes_machines: payload.answered_includes_machines,
         }
+    }
+
+    /// The share of attempts answered by machines that `historicalData`'s answered calls hold
+    /// (the machine share when `answeredIncludesMachines`, else 0).
+    pub fn machines_in_answered(&self) -> f64 {
+        machines_in_answered(
+            self.predictive_dialer_settings.answering_machine_share,
+            self.answered_includes_machines,
+        )
     }
 
     /// The same request at another answer rate (the probability-adjustment step).
@@ -181,6 +206,17 @@ impl SimulateRequest {
             &mut out,
         );
         validate::history("historicalData", &self.historical_data, &mut out);
+        validate::machines(
+            &validate::MachinePaths::REQUEST,
+            &validate::Machines {
+                answer_rate: s.answer_rate,
+                machine_share: s.answering_machine_share,
+                amd: s.amd.as_ref(),
+                answered_includes_machines: self.answered_includes_machines,
+            },
+            &self.historical_data,
+            &mut out,
+        );
         if out.is_empty() && s.agents.is_none() {
             validate::inferred_agents(
                 "historicalData",
@@ -311,6 +347,10 @@ pub struct SimulateResponse {
     /// The engine's metrics over the window (dials, live answers, abandon rates, occupancy, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<SimulatedMetrics>,
+    /// Every regime's abandonment and risk of a breach (DESIGN §8); absent from a server that does
+    /// not report it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<ComplianceReport>,
     /// The metrics per report bucket, in time order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<SimulatedBucket>>,
@@ -367,6 +407,73 @@ pub fn is_probability_adjustment(detail: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn seed_request() -> SimulateRequest {
+        serde_json::from_value(serde_json::json!({
+            "predictiveDialerSettings": {"answerRate": 0.38, "agentEfficiency": 0.82, "interval": 3,
+                                         "maxCalls": 50, "dialerType": "PREDICTIVE"},
+            "simulationWindowMinutes": 120,
+            "historicalData": [{"time_bucket": "09:00-10:00", "calls_attempted": 500,
+                                "calls_answered": 190, "avg_talk_time_seconds": 145.0}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_request_without_machines_goes_on_the_wire_as_before() {
+        let wire = serde_json::to_value(seed_request()).unwrap();
+        let settings = wire["predictiveDialerSettings"].as_object().unwrap();
+        assert_eq!(settings.len(), 5, "{settings:?}");
+        assert!(wire.get("answeredIncludesMachines").is_none());
+        assert_eq!(seed_request().machines_in_answered(), 0.0);
+    }
+
+    #[test]
+    fn the_request_carries_machines_and_checks_them_at_their_wire_paths() {
+        let mut request = seed_request();
+        request.predictive_dialer_settings.answering_machine_share = Some(0.7);
+        request.predictive_dialer_settings.amd = Some(AmdSettings {
+            enabled: true,
+            detect_seconds: None,
+            false_positive: 0.01,
+            false_negative: 0.1,
+        });
+        request.answered_includes_machines = true;
+        let paths: Vec<String> = request
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|v| v.path)
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "predictiveDialerSettings.answeringMachineShare",
+                "predictiveDialerSettings.amd.detect_seconds"
+            ]
+        );
+        request.predictive_dialer_settings.answering_machine_share = Some(0.2);
+        request
+            .predictive_dialer_settings
+            .amd
+            .as_mut()
+            .unwrap()
+            .detect_seconds = Some(2.0);
+        assert_eq!(request.validate(), Ok(()));
+        assert_eq!(request.machines_in_answered(), 0.2);
+        let wire = serde_json::to_value(&request).unwrap();
+        assert_eq!(
+            wire["predictiveDialerSettings"]["answeringMachineShare"],
+            0.2
+        );
+        assert_eq!(
+            wire["predictiveDialerSettings"]["amd"]["detect_seconds"],
+            2.0
+        );
+        assert_eq!(wire["answeredIncludesMachines"], true);
+        let again: SimulateRequest = serde_json::from_value(wire).unwrap();
+        assert_eq!(again, request);
+    }
+
     #[test]
     fn request_settings_refuse_unknown_fields() {
         let err = serde_json::from_value::<DialerSettings>(serde_json::json!({
@@ -402,6 +509,8 @@ mod tests {
         assert_eq!(answer.answer_rate_or(0.38), 0.36);
         assert_eq!(answer.predicted_accuracy, None);
         assert_eq!(answer.metrics, None);
+        assert_eq!(answer.compliance, None);
+        assert!(answer.extra.is_empty());
         assert_eq!(
             answer.predictive_dialer_settings.unwrap().dialer_type,
             Some(ReportedDialerType::Other("AGENTLESS".into()))
@@ -420,6 +529,8 @@ mod tests {
             max_calls: 50,
             dialer_type: DialerType::Power,
             agents: None,
+            answering_machine_share: None,
+            amd: None,
         };
         let simulated = SimulatedSettings::from_request(&request, 0.37, Some(12));
         let wire = serde_json::to_value(&simulated).unwrap();

@@ -3,7 +3,7 @@
 //! Every rule appends to a list instead of stopping, so a user sees every mistake in one go, each with
 //! the path of the field that holds it (`historical_matrix[2].calls_answered`).
 
-use crate::payload::HistoricalBucket;
+use crate::payload::{AmdSettings, HistoricalBucket};
 
 pub use violation::Violation;
 
@@ -17,6 +17,12 @@ pub const MAX_AGENTS: u32 = 10_000;
 pub const MAX_TALK_SECONDS: f64 = 86_400.0;
 /// Most lines a request may ask for (`maxCalls`, the payload's `max_lines`).
 pub const MAX_MAX_CALLS: u32 = 100_000;
+/// Largest share of attempts answering machines may take (as the answer rate's ceiling).
+pub const MAX_MACHINE_SHARE: f64 = 0.95;
+/// Longest answering-machine detection time, in seconds.
+pub const MAX_DETECT_SECONDS: f64 = 30.0;
+/// How far the answer rate and the machine share may sum above 1 (rounding).
+pub const SHARE_TOLERANCE: f64 = 1e-9;
 
 /// Agents needed for the busiest bucket's talk load at this efficiency (DESIGN §5.5):
 /// `ceil(max_b(answered_b × talk_b / bucket_seconds_b) / efficiency)`, at least 1. Buckets whose
@@ -146,6 +152,146 @@ pub(crate) fn inferred_agents(
             format!(
                 "its busiest bucket's talk load needs {inferred} agents at agent_efficiency {agent_efficiency}; \
                  at most {MAX_AGENTS} are simulated: give `agents` (1 to {MAX_AGENTS}) or check the counts and talk times"
+            ),
+        ));
+    }
+}
+
+/// Where the answering-machine fields sit: the payload's names or the request's wire paths.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MachinePaths {
+    pub answer_rate: &'static str,
+    pub machine_share: &'static str,
+    pub amd: &'static str,
+    pub answered_includes_machines: &'static str,
+    pub history: &'static str,
+}
+
+impl MachinePaths {
+    /// The payload file's field names.
+    pub const PAYLOAD: Self = Self {
+        answer_rate: "answer_rate",
+        machine_share: "answering_machine_share",
+        amd: "amd",
+        answered_includes_machines: "answered_includes_machines",
+        history: "historical_matrix",
+    };
+    /// The simulate request's wire paths.
+    pub const REQUEST: Self = Self {
+        answer_rate: "predictiveDialerSettings.answerRate",
+        machine_share: "predictiveDialerSettings.answeringMachineShare",
+        amd: "predictiveDialerSettings.amd",
+        answered_includes_machines: "answeredIncludesMachines",
+        history: "historicalData",
+    };
+}
+
+/// The answering-machine fields of a payload or a request.
+pub(crate) struct Machines<'a> {
+    pub answer_rate: f64,
+    pub machine_share: Option<f64>,
+    pub amd: Option<&'a AmdSettings>,
+    pub answered_includes_machines: bool,
+}
+
+/// The answering-machine rules (DESIGN §9): a machine share in 0–0.95 that leaves room for the
+/// answer rate (the two sum to at most 1); detection settings only with machines, their
+/// probabilities in [0, 1] and a detection time of 0–30 s when enabled; and, when history's
+/// answered calls count machines, a machine share to take out of them that leaves every bucket
+/// its live answers.
+pub(crate) fn machines(
+    paths: &MachinePaths,
+    m: &Machines<'_>,
+    history: &[HistoricalBucket],
+    out: &mut Vec<Violation>,
+) {
+    let before = out.len();
+    if let Some(share) = m.machine_share {
+        range(paths.machine_share, share, 0.0, MAX_MACHINE_SHARE, out);
+        let sum = share + m.answer_rate;
+        if out.len() == before && m.answer_rate.is_finite() && sum > 1.0 + SHARE_TOLERANCE {
+            out.push(Violation::new(
+                paths.machine_share,
+                format!(
+                    "is {share}; with {} {} the shares of live answers and machines sum to {sum}, \
+                     more than every attempt: lower one of them so that they sum to at most 1",
+                    paths.answer_rate, m.answer_rate
+                ),
+            ));
+        }
+    }
+    let share_ok = out.len() == before;
+    let has_machines = m.machine_share.is_some_and(|s| s > 0.0);
+    if let Some(amd) = m.amd {
+        if !has_machines {
+            out.push(Violation::new(
+                paths.amd,
+                format!(
+                    "answering-machine detection needs answering machines: give {} above 0, or \
+                     leave amd out",
+                    paths.machine_share
+                ),
+            ));
+        }
+        let at = |field: &str| format!("{}.{field}", paths.amd);
+        range(&at("false_positive"), amd.false_positive, 0.0, 1.0, out);
+        range(&at("false_negative"), amd.false_negative, 0.0, 1.0, out);
+        match amd.detect_seconds {
+            Some(seconds) => range(&at("detect_seconds"), seconds, 0.0, MAX_DETECT_SECONDS, out),
+            None if amd.enabled => out.push(Violation::new(
+                at("detect_seconds"),
+                format!(
+                    "is required when detection is enabled: how long it listens after the answer \
+                     before routing, 0 to {MAX_DETECT_SECONDS} seconds (for example 2.5), or set \
+                     enabled to false"
+                ),
+            )),
+            None => {}
+        }
+    }
+    if !m.answered_includes_machines {
+        return;
+    }
+    let Some(share) = m.machine_share.filter(|_| has_machines && share_ok) else {
+        if !has_machines {
+            out.push(Violation::new(
+                paths.answered_includes_machines,
+                format!(
+                    "is true, but there is no machine share to take out of the answered calls: \
+                     give {} above 0, or leave answered_includes_machines out",
+                    paths.machine_share
+                ),
+            ));
+        }
+        return;
+    };
+    let (mut live_left, mut short) = (false, false);
+    for (i, b) in history.iter().enumerate() {
+        let Some(rate) = b.answer_rate() else {
+            continue;
+        };
+        if rate < share {
+            short = true;
+            out.push(Violation::new(
+                format!("{}[{i}].calls_answered", paths.history),
+                format!(
+                    "answers {rate:.4} of its attempts, less than {} {share}, though \
+                     {} says the answered calls include the machines: lower the machine \
+                     share or check the counts",
+                    paths.machine_share, paths.answered_includes_machines
+                ),
+            ));
+        } else if rate > share {
+            live_left = true;
+        }
+    }
+    if !live_left && !short {
+        out.push(Violation::new(
+            paths.history,
+            format!(
+                "leaves no live answers once {} {share} is taken out of the answered calls: lower \
+                 the machine share, or set {} to false",
+                paths.machine_share, paths.answered_includes_machines
             ),
         ));
     }

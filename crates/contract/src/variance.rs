@@ -2,6 +2,11 @@
 //!
 //! Computed exactly as the seed does: the unweighted mean of the bucket answer rates over buckets with
 //! attempts, and the relative deviation of the simulated rate from it.
+//!
+//! Live with live: when history's `calls_answered` counts answering machines too
+//! (`answered_includes_machines`), each bucket's rate is its answered rate minus the machine share
+//! ([`live_rate`]) before the mean is taken, so the simulated live-answer rate is held against
+//! history's live-answer rate.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +18,8 @@ use crate::payload::HistoricalBucket;
 pub struct VarianceAnalysis {
     /// The answer rate the simulation produced.
     pub simulated_rate: f64,
-    /// Unweighted mean of `calls_answered / calls_attempted` over buckets with attempts.
+    /// Unweighted mean of `calls_answered / calls_attempted` over buckets with attempts (less the
+    /// machine share per bucket when the answered calls count machines).
     pub historical_mean_rate: f64,
     /// `|simulated − historical| / historical`.
     pub variance: f64,
@@ -56,16 +62,53 @@ pub fn mean_of_rates(rates: impl IntoIterator<Item = f64>) -> Option<f64> {
     (n > 0).then(|| sum / f64::from(n))
 }
 
+/// A bucket's live-answer rate from its answered rate: less `machines_in_answered`, the share of
+/// attempts machines answered when the answered calls count them (0 when they do not), never
+/// below 0.
+pub fn live_rate(answered_rate: f64, machines_in_answered: f64) -> f64 {
+    if machines_in_answered > 0.0 {
+        (answered_rate - machines_in_answered).max(0.0)
+    } else {
+        answered_rate
+    }
+}
+
+/// [`historical_mean_rate`] of the live-answer rates ([`live_rate`]).
+pub fn historical_live_rate(
+    history: &[HistoricalBucket],
+    machines_in_answered: f64,
+) -> Option<f64> {
+    mean_of_rates(
+        history
+            .iter()
+            .filter_map(HistoricalBucket::answer_rate)
+            .map(|rate| live_rate(rate, machines_in_answered)),
+    )
+}
+
 /// Compares the simulated rate with history against `threshold`.
 pub fn analyse(
     simulated_rate: f64,
     history: &[HistoricalBucket],
     threshold: f64,
 ) -> Result<VarianceAnalysis, VarianceError> {
+    analyse_live(simulated_rate, history, threshold, 0.0)
+}
+
+/// [`analyse`] with history's answered calls holding `machines_in_answered` of the attempts as
+/// machines ([`crate::Payload::machines_in_answered`]): the simulated live-answer rate against
+/// history's live-answer rate.
+pub fn analyse_live(
+    simulated_rate: f64,
+    history: &[HistoricalBucket],
+    threshold: f64,
+    machines_in_answered: f64,
+) -> Result<VarianceAnalysis, VarianceError> {
     if !simulated_rate.is_finite() {
         return Err(VarianceError::NotFinite(simulated_rate));
     }
-    let mean = historical_mean_rate(history).ok_or(VarianceError::NoAttempts)?;
+    let mean =
+        historical_live_rate(history, machines_in_answered).ok_or(VarianceError::NoAttempts)?;
     if mean == 0.0 {
         return Err(VarianceError::ZeroHistoricalRate);
     }
@@ -110,6 +153,20 @@ mod tests {
         assert!((v.variance - (0.36 - expected).abs() / expected).abs() < 1e-15);
         assert!(v.is_compliant);
         assert_eq!(v.variance_status, "PASS");
+    }
+
+    #[test]
+    fn answered_calls_with_machines_are_compared_live_with_live() {
+        let history = [bucket(500, 390), bucket(620, 445)];
+        let answered = (390.0 / 500.0 + 445.0 / 620.0) / 2.0;
+        let v = analyse_live(0.38, &history, 0.10, 0.40).unwrap();
+        assert!((v.historical_mean_rate - (answered - 0.40)).abs() < 1e-12);
+        assert_eq!(
+            analyse_live(0.38, &history, 0.10, 0.0),
+            analyse(0.38, &history, 0.10)
+        );
+        assert_eq!(live_rate(0.3, 0.4), 0.0);
+        assert_eq!(live_rate(0.3, 0.0), 0.3);
     }
 
     #[test]

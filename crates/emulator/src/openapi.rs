@@ -27,7 +27,11 @@ use crate::idempotency::MAX_KEY_LEN;
         contract::DialerSettings,
         contract::SimulatedSettings,
         contract::HistoricalBucket,
+        contract::AmdSettings,
         contract::DialerType,
+        contract::ComplianceReport,
+        contract::RegimeCompliance,
+        contract::ShareEstimate,
         contract::ErrorBody,
         contract::token::TokenResponse,
         contract::token::OAuthErrorBody,
@@ -91,8 +95,24 @@ fn add_rules(doc: &mut Value) {
             "agents",
             json!({"minimum": 1, "maximum": contract::validate::MAX_AGENTS}),
         ),
+        (
+            "answeringMachineShare",
+            json!({"minimum": 0, "maximum": contract::validate::MAX_MACHINE_SHARE,
+                   "description": "Share of dial attempts an answering machine answers; with \
+                       answerRate at most 1 in all."}),
+        ),
     ] {
         merge(doc, &format!("{s}/DialerSettings/properties/{field}"), rule);
+    }
+    for (field, rule) in [
+        ("false_positive", json!({"minimum": 0, "maximum": 1})),
+        ("false_negative", json!({"minimum": 0, "maximum": 1})),
+        (
+            "detect_seconds",
+            json!({"minimum": 0, "maximum": contract::validate::MAX_DETECT_SECONDS}),
+        ),
+    ] {
+        merge(doc, &format!("{s}/AmdSettings/properties/{field}"), rule);
     }
     merge(
         doc,

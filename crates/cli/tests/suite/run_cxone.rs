@@ -365,6 +365,8 @@ async fn the_seeds_minimal_answer_gives_a_success_run_that_names_what_was_not_re
         "the table names the missing figures: {table}"
     );
     assert!(table.contains("dial attempts"), "{table}");
+    assert!(table.contains("compliance by regime"), "{table}");
+    assert!(!table.contains("periods over limit"), "{table}");
 
     let out = sb
         .run_async(&["run", "--json", payload.to_str().unwrap()])
@@ -372,6 +374,11 @@ async fn the_seeds_minimal_answer_gives_a_success_run_that_names_what_was_not_re
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let result = json(&out);
     assert_eq!(result["status"], "SUCCESS");
+    assert!(result["simulation_result"].get("compliance").is_none());
+    assert!(
+        result.get("compliance_regime").is_none(),
+        "the server's rule applies"
+    );
     assert_eq!(result["variance_analysis"]["simulated_rate"], 0.36);
     assert_eq!(
         result["simulation_result"]["predictiveDialerSettings"]["dialerType"], "AGENTLESS",
@@ -383,4 +390,62 @@ async fn the_seeds_minimal_answer_gives_a_success_run_that_names_what_was_not_re
     assert_eq!(audit[0]["response_status"], "COMPLETED");
     assert_eq!(audit[0]["model_accuracy_rate"], 0.0);
     planner.verify().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_servers_compliance_object_is_read_typed_and_shown_as_far_as_it_goes() {
+    let server = cxone_server().await;
+    let mut answer = simulate_ok(0.37);
+    answer["compliance"] = json!({
+        "ofcom": {"limit": 0.03, "period": "24 hours, per campaign", "period_days": 1,
+                  "rate": {"mean": 0.0241, "ci95": [0.0233, 0.0249], "n": 40},
+                  "share_over_limit": {"share": 0.025, "ci95": [0.0044, 0.1288], "n": 40},
+                  "method": "a field this client does not know"},
+        "fcc": {"rate": 0.0241},
+        "acma": {"limit": 0.05}
+    });
+    answer_simulate(&server, ResponseTemplate::new(200).set_body_json(answer)).await;
+    let sb = sandbox(&server);
+    let payload = example("seed_payload.json");
+
+    let out = sb.run_async(&["run", payload.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let table = stdout(&out);
+    let row = |key: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("│ {key} ")))
+            .unwrap_or_else(|| panic!("no {key} row: {table}"))
+            .to_owned()
+    };
+    assert!(
+        row("ofcom").contains("2.50 % (0.44 % – 12.88 %, n 40)"),
+        "{}",
+        row("ofcom")
+    );
+    assert!(
+        row("fcc").contains("2.41 %") && row("fcc").contains("not reported"),
+        "{}",
+        row("fcc")
+    );
+    assert!(
+        !table.contains("│ acma") && !table.contains("│ crtc"),
+        "{table}"
+    );
+    assert!(!table.contains("(decides the verdict)"), "{table}");
+    assert!(
+        table.contains("The server's own rule decides the verdict."),
+        "{table}"
+    );
+
+    let out = sb
+        .run_async(&["run", "--json", payload.to_str().unwrap()])
+        .await;
+    let compliance = &json(&out)["simulation_result"]["compliance"];
+    assert_eq!(compliance["ofcom"]["share_over_limit"]["n"], 40);
+    assert!(
+        compliance["ofcom"].get("method").is_none(),
+        "unknown fields are dropped"
+    );
+    assert!(compliance.get("acma").is_none() && compliance.get("crtc").is_none());
 }

@@ -235,3 +235,158 @@ fn simulate_json_carries_every_regime() {
         .unwrap();
     assert!(fcc > cxone, "fcc {fcc} vs cxone {cxone}");
 }
+
+#[test]
+fn the_run_table_shows_every_regime_and_marks_the_one_that_decides() {
+    let sb = Sandbox::new();
+    let payload = example("seed_payload.json");
+    let out = sb.run(&["run", "--regime", "crtc", payload.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let table = stdout(&out);
+    let rows: Vec<&str> = table
+        .lines()
+        .filter(|l| {
+            ["fcc", "ofcom", "crtc", "cxone"]
+                .iter()
+                .any(|k| l.starts_with(&format!("│ {k}")))
+        })
+        .collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    for (row, (key, limit, days)) in rows.iter().zip([
+        ("fcc", "3.00 %", "(30 d)"),
+        ("ofcom", "3.00 %", "(1 d)"),
+        ("crtc", "5.00 %", "(30 d)"),
+        ("cxone", "3.00 %", "(1 d)"),
+    ]) {
+        assert!(row.starts_with(&format!("│ {key}")), "{row}");
+        assert!(row.contains(limit) && row.contains(days), "{row}");
+        assert_eq!(row.contains("decides the verdict"), key == "crtc", "{row}");
+        // The rate with its interval, and both shares with their Wilson interval over 20.
+        assert_eq!(row.matches(" – ").count(), 3, "{row}");
+        assert_eq!(row.matches("n 20)").count(), 2, "{row}");
+    }
+    assert!(!table.contains("server's own rule"), "{table}");
+
+    let out = sb.run(&[
+        "run",
+        "--json",
+        "--regime",
+        "crtc",
+        payload.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let result = json(&out);
+    assert_eq!(result["compliance_regime"], "crtc");
+    let compliance = &result["simulation_result"]["compliance"];
+    for (key, days) in [("fcc", 30), ("ofcom", 1), ("crtc", 30), ("cxone", 1)] {
+        assert_eq!(compliance[key]["period_days"], days, "{key}");
+        assert_eq!(compliance[key]["share_over_limit"]["n"], 20, "{key}");
+        let rate = compliance[key]["rate"]["mean"].as_f64().unwrap();
+        assert!((0.0..=0.03).contains(&rate), "{key}: {rate}");
+    }
+    // The seed example has no machines: every regime counts the same abandons.
+    assert_eq!(compliance["fcc"]["rate"], compliance["cxone"]["rate"]);
+}
+
+#[test]
+fn false_positives_count_for_the_law_so_the_regime_decides_the_verdict() {
+    let sb = Sandbox::new();
+    let payload = example("amd_payload.json");
+    let out = sb.run(&[
+        "run",
+        "--json",
+        "--regime",
+        "cxone",
+        payload.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let result = json(&out);
+    let compliance = &result["simulation_result"]["compliance"];
+    let rate = |key: &str| compliance[key]["rate"]["mean"].as_f64().unwrap();
+    assert_eq!(rate("ofcom"), rate("fcc"));
+    assert!(rate("ofcom") > rate("cxone") + 0.005, "{compliance}");
+    assert!(rate("cxone") <= 0.03);
+    let fp = result["simulation_result"]["metrics"]["amd_false_positives"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(fp > 0.0);
+    let out = sb.run(&["run", "--regime", "cxone", payload.to_str().unwrap()]);
+    let table = stdout(&out);
+    assert!(
+        table.contains("AMD false positives (people hung up on)"),
+        "{table}"
+    );
+    assert!(table.contains("cxone (decides the verdict)"), "{table}");
+    // The same campaign held to the FCC/FTC rule is over its 3 %: REJECTED, exit 3.
+    let out = sb.run(&["run", "--json", payload.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
+    assert_eq!(json(&out)["status"], "REJECTED");
+    assert!(stderr(&out).contains("(fcc)"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_machine_settings_are_exit_2_naming_each_field() {
+    let sb = Sandbox::new();
+    let mut payload: Value =
+        serde_json::from_str(&std::fs::read_to_string(example("seed_payload.json")).unwrap())
+            .unwrap();
+    payload["amd"] = serde_json::json!({"false_positive": 1.5});
+    payload["answered_includes_machines"] = true.into();
+    let file = sb.write("bad_amd.json", &payload.to_string());
+    for command in ["validate", "run"] {
+        let out = sb.run(&[command, file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{command}: {}", stderr(&out));
+        let err = stderr(&out);
+        for field in [
+            "amd: answering-machine detection needs answering machines",
+            "amd.false_positive: is 1.5",
+            "amd.detect_seconds: is required",
+            "answered_includes_machines: is true",
+        ] {
+            assert!(err.contains(field), "{command}: {field} in {err}");
+        }
+    }
+}
+
+#[test]
+fn help_states_how_periods_are_assembled_from_windows() {
+    for command in ["run", "simulate"] {
+        let out = Sandbox::new().run(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        let help = stdout(&out).replace('\n', " ");
+        for phrase in [
+            "One replication is one simulated window, taken as one day",
+            "pools the numerators and denominators of consecutive windows",
+            "drawn with replacement",
+            "For ofcom and cxone a period is one window",
+        ] {
+            assert!(help.contains(phrase), "{command} --help: {phrase}");
+        }
+    }
+}
+
+#[test]
+fn answered_calls_that_count_machines_are_compared_live_with_live() {
+    let sb = Sandbox::new();
+    let mut payload: Value =
+        serde_json::from_str(&std::fs::read_to_string(example("seed_payload.json")).unwrap())
+            .unwrap();
+    // History's answered calls (about 0.38 of attempts) hold 0.20 of machines: 0.18 live.
+    payload["answer_rate"] = 0.18.into();
+    payload["answering_machine_share"] = 0.20.into();
+    payload["answered_includes_machines"] = true.into();
+    let counted = sb.write("counted.json", &payload.to_string());
+    let out = sb.run(&["run", "--json", counted.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let variance = &json(&out)["variance_analysis"];
+    let history = (190.0 / 500.0 + 245.0 / 620.0 + 175.0 / 480.0) / 3.0 - 0.20;
+    let mean = variance["historical_mean_rate"].as_f64().unwrap();
+    assert!((mean - history).abs() < 1e-12, "{variance}");
+    assert_eq!(variance["variance_status"], "PASS");
+    // Read as live answers, the same history is twice the simulated rate: FAIL, exit 3.
+    payload["answered_includes_machines"] = false.into();
+    let live = sb.write("live.json", &payload.to_string());
+    let out = sb.run(&["run", "--json", live.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
+    assert_eq!(json(&out)["variance_analysis"]["variance_status"], "FAIL");
+}

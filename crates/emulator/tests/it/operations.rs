@@ -40,6 +40,41 @@ async fn openapi_lists_both_paths() {
 }
 
 #[tokio::test]
+async fn openapi_describes_the_machine_settings_and_the_compliance_object() {
+    let state = AppState::new(test_config());
+    let (_, _, doc) = oneshot(
+        &state,
+        Request::get("/openapi.json").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let schemas = &doc["components"]["schemas"];
+    let settings = &schemas["DialerSettings"]["properties"];
+    assert_eq!(settings["answeringMachineShare"]["maximum"], 0.95);
+    assert!(settings["amd"].is_object(), "{settings}");
+    let amd = &schemas["AmdSettings"]["properties"];
+    assert_eq!(amd["false_positive"]["maximum"], 1);
+    assert_eq!(amd["detect_seconds"]["maximum"], 30.0);
+    assert!(schemas["SimulateRequest"]["properties"]["answeredIncludesMachines"].is_object());
+    // The answer keeps unknown fields (`extra`), so its schema is `allOf` an open object and
+    // its properties.
+    let answer = schemas["SimulateResponse"]["allOf"].as_array().unwrap();
+    let compliance = answer
+        .iter()
+        .find_map(|part| part["properties"].get("compliance"));
+    assert!(
+        compliance.is_some_and(|c| c.to_string().contains("ComplianceReport")),
+        "{answer:?}"
+    );
+    for regime in ["fcc", "ofcom", "crtc", "cxone"] {
+        assert!(
+            schemas["ComplianceReport"]["properties"][regime].is_object(),
+            "{regime}"
+        );
+    }
+    assert!(schemas["ShareEstimate"]["properties"]["share"].is_object());
+}
+
+#[tokio::test]
 async fn a_given_request_id_is_echoed_and_unknown_paths_are_json_404() {
     let state = AppState::new(test_config());
     let (status, headers, body) = oneshot(

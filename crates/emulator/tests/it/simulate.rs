@@ -323,3 +323,45 @@ async fn a_stored_refusal_is_replayed_too() {
     assert_eq!(details[0], details[1]);
     assert_eq!(state.simulations_run(), 1);
 }
+
+/// Machines and AMD travel in the request (DESIGN §9) and the answer's `compliance` object tells
+/// the law's count from CXone's; bad machine settings are a 400 naming each wire path.
+#[tokio::test]
+async fn machines_and_detection_over_http() {
+    let server = Server::start(test_config()).await;
+    let token = server.dev_token().await;
+    let mut body = seed_body();
+    body["predictiveDialerSettings"]["answeringMachineShare"] = 0.4.into();
+    body["predictiveDialerSettings"]["amd"] =
+        serde_json::json!({"detectSeconds": 1.0, "falsePositive": 0.01, "falseNegative": 0.1});
+    body["predictiveDialerSettings"]["dialerType"] = "PROGRESSIVE".into();
+    let response = server
+        .simulate_raw(&token, CAMPAIGN, body.to_string(), None)
+        .await;
+    assert_eq!(response.status(), 200);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    let compliance = &answer["compliance"];
+    let rate = |key: &str| compliance[key]["rate"]["mean"].as_f64().unwrap();
+    // Progressive dialling drops no one: every abandon the law counts is a false positive.
+    assert_eq!(rate("cxone"), 0.0);
+    assert!(
+        rate("ofcom") > 0.0 && rate("ofcom") == rate("fcc"),
+        "{compliance}"
+    );
+
+    body["predictiveDialerSettings"]["answeringMachineShare"] = 0.7.into();
+    body["predictiveDialerSettings"]["amd"]["falsePositive"] = 1.2.into();
+    body["answeredIncludesMachines"] = true.into();
+    let response = server
+        .simulate_raw(&token, CAMPAIGN, body.to_string(), None)
+        .await;
+    assert_eq!(response.status(), 400);
+    let error: serde_json::Value = response.json().await.unwrap();
+    let detail = error["detail"].as_str().unwrap();
+    for path in [
+        "predictiveDialerSettings.answeringMachineShare",
+        "predictiveDialerSettings.amd.false_positive",
+    ] {
+        assert!(detail.contains(path), "{path} in {detail}");
+    }
+}
