@@ -59,7 +59,7 @@
 //! let response = backend.run("spring-renewals", &request).await.unwrap();
 //! assert_eq!(response.status, "COMPLETED");
 //! assert!((response.answer_rate_or(0.0) - 0.38).abs() < 0.03);
-//! assert!(response.metrics.unwrap().compliance_abandon().unwrap() <= 0.03);
+//! assert!(response.metrics.unwrap().compliance_abandon().unwrap() <= emulator::simulation::COMPLIANCE_ABANDON_LIMIT);
 //! # });
 //! ```
 
