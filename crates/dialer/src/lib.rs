@@ -21,9 +21,10 @@
 //! - [`distribution`]: fixed, exponential, lognormal and uniform times and their samplers.
 //! - [`schedule`]: the window's timeline of call shapes (time-varying buckets) and report buckets.
 //! - [`pacing`]: the strategies — progressive, ratio, Poisson, adaptive (VICIdial), predictive.
-//! - [`engine`]: one replication's event loop, over [`event`] (the (time, sequence) queue),
-//!   [`agents`] (the agent pool) and [`tally`] (streaming counters, with [`histogram`] for waits);
-//!   [`model`] is a scenario prepared for it.
+//! - `engine`: one replication's event loop, over `event` (the (time, sequence) queue), `agents`
+//!   (the agent pool), `pauses` (the agents' pause clocks: when a pause comes due, how long it
+//!   lasts, holding for progressive dialling) and `tally` (streaming counters, with `histogram` for
+//!   waits); `model` is a scenario prepared for it.
 //! - [`metrics`]: counters to rates; [`estimate`]: means and t-intervals over replications.
 //! - [`replicate`]: parallel replications and the [`Report`].
 //! - [`quality`]: per-shift compliance of a strategy against progressive and the best fixed ratio.
@@ -61,6 +62,7 @@ mod model;
 mod outcome;
 mod outcome_mix;
 mod pacing;
+mod pauses;
 pub mod quality;
 mod replicate;
 mod scenario;
