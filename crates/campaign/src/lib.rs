@@ -7,6 +7,10 @@
 //!   [`infer_agents`] and [`predicted_accuracy`].
 //! - [`report`]: the engine's metrics to [`contract::SimulatedMetrics`], its `compliance` object to
 //!   [`contract::ComplianceReport`], and [`report::answer`], the simulate answer.
+//! - [`request`]: a simulate request checked and mapped to its scenario ([`prepare`],
+//!   [`scenario_for_request`]), or [`Refused`] with the reason.
+//! - [`limits`]: [`WorkLimits`], the engine work one request may ask for.
+//! - [`seed`]: [`derive_seed`] (the engine seed of a request) and [`simulation_id`].
 //!
 //! The arrows: `contract` (wire, rules) ← `campaign` → `dialer` (engine). The engine knows nothing
 //! of the wire; the wire knows nothing of the engine.
@@ -32,8 +36,15 @@
 //! assert!(answer.metrics.unwrap().occupancy.unwrap().mean > 0.0);
 //! ```
 
+pub mod limits;
 pub mod plan;
 pub mod report;
+pub mod request;
+pub mod seed;
+
+pub use limits::{DEFAULT_REGIME, WorkLimits};
+pub use request::{Prepared, Refused, check_campaign_id, prepare, scenario_for_request};
+pub use seed::{derive_seed, simulation_id};
 
 pub use plan::{
     AmdSettings, CampaignPlan, DialerType, HistoryBucket, infer_agents, mean_rate,

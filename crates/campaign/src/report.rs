@@ -9,39 +9,22 @@ use dialer::{Compliance, Estimate, Metrics, Report, Share};
 
 use crate::plan::{CampaignPlan, predicted_live_accuracy};
 
-fn estimate(e: &Estimate) -> Option<MetricEstimate> {
-    Some(MetricEstimate {
+fn estimate(e: &Estimate) -> MetricEstimate {
+    MetricEstimate {
         mean: e.mean,
         ci95: e.ci95,
         n: Some(e.n),
-    })
+    }
 }
 
-/// The engine's metrics as the contract carries them.
+/// The engine's metrics as the contract carries them: the DESIGN §5.3 metrics the wire knows, by
+/// name; the engine's others (outcomes, AMD) stay in its own report.
 pub fn wire_metrics(m: &Metrics) -> SimulatedMetrics {
-    SimulatedMetrics {
-        dials: estimate(&m.dials),
-        live_answers: estimate(&m.live_answers),
-        answer_rate: estimate(&m.answer_rate),
-        connected: estimate(&m.connected),
-        abandoned: estimate(&m.abandoned),
-        late: estimate(&m.late),
-        abandon_rate: estimate(&m.abandon_rate),
-        compliance_abandon_rate: estimate(&m.compliance_abandon_rate),
-        occupancy: estimate(&m.occupancy),
-        connects_per_agent_hour: estimate(&m.connects_per_agent_hour),
-        mean_wait_seconds: estimate(&m.mean_wait_seconds),
-        p90_wait_seconds: estimate(&m.p90_wait_seconds),
-        peak_lines: estimate(&m.peak_lines),
-        amd_false_positives: estimate(&m.amd_false_positives),
-        machines: estimate(&m.machines),
-        machines_to_agents: estimate(&m.machines_to_agents),
-        machines_abandoned: estimate(&m.machines_abandoned),
-        busy: estimate(&m.busy),
-        no_answer: estimate(&m.no_answer),
-        invalid: estimate(&m.invalid),
-        extra: serde_json::Map::new(),
+    let mut wire = SimulatedMetrics::default();
+    for (name, e) in m.named() {
+        wire.set(name, estimate(e));
     }
+    wire
 }
 
 /// The engine's report buckets as the contract carries them.
@@ -106,7 +89,7 @@ pub fn wire_compliance(compliance: &Compliance) -> ComplianceReport {
             *slot = Some(RegimeCompliance {
                 limit: Some(r.limit),
                 period: Some(r.period.to_owned()),
-                rate: estimate(&r.rate),
+                rate: Some(estimate(&r.rate)),
                 share_over_limit: Some(share(&r.share_over_limit)),
                 period_days: Some(r.period_days),
                 windows_over_limit: Some(share(&r.windows_over_limit)),
@@ -141,5 +124,25 @@ mod tests {
         let keys: Vec<&str> = wire.iter().map(|(k, _)| k).collect();
         let engine_keys: Vec<&str> = engine.iter().map(|(r, _)| r.key()).collect();
         assert_eq!(keys, engine_keys);
+    }
+
+    /// Every metric the wire knows is one the engine reports, under the same name.
+    #[test]
+    fn every_wire_metric_comes_from_the_engine() {
+        let mut metrics: Metrics = dialer::MetricValues::default().map(|mean| Estimate {
+            mean,
+            ci95: None,
+            n: 1,
+        });
+        metrics.peak_lines.mean = 22.0;
+        let wire = wire_metrics(&metrics);
+        for name in contract::metrics::METRIC_NAMES {
+            assert!(
+                wire.get(name).is_some(),
+                "{name} is not set from the engine"
+            );
+        }
+        assert_eq!(wire.peak_lines.map(|e| e.mean), Some(22.0));
+        assert!(wire.extra.is_empty());
     }
 }

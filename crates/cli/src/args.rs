@@ -267,6 +267,21 @@ pub struct ServeArgs {
     /// Seed of the injected faults, so a test sees the same sequence every time.
     #[arg(long, default_value_t = 0)]
     pub fault_seed: u64,
+    /// On SIGINT or SIGTERM, how long requests in flight may take to finish before their
+    /// connections are closed, in seconds (0 to 600, fractions allowed).
+    #[arg(long, default_value = "5", value_parser = grace_seconds)]
+    pub shutdown_grace_seconds: std::time::Duration,
+}
+
+/// Parses a shutdown grace in seconds (0 to 600, fractions allowed).
+fn grace_seconds(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(0.0..=600.0).contains(&seconds) {
+        return Err(format!("{text} s is out of range; use 0 to 600 seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 /// Parses a regime name (`fcc`, `ofcom`, `crtc`, `cxone`).

@@ -53,10 +53,11 @@ pub async fn run(args: &ServeArgs) -> Outcome {
             ),
         ],
     );
+    let grace = config.shutdown_grace;
     emulator::run(
         listener,
         config,
-        shutdown_signal(crate::signals::Signals::install()),
+        shutdown_signal(crate::signals::Signals::install(), grace),
     )
     .await
     .map_err(|e| Failure::runtime(anyhow!("the emulator stopped: {e}")))?;
@@ -104,6 +105,7 @@ fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
             .then_some(args.rate_limit_per_second),
         fault_rate: args.fault_rate,
         fault_seed: args.fault_seed,
+        shutdown_grace: args.shutdown_grace_seconds,
         work_limits: emulator::WorkLimits {
             regime: args.regime,
             ..emulator::WorkLimits::default()
@@ -112,11 +114,14 @@ fn config_from(args: &ServeArgs) -> Result<EmulatorConfig, Failure> {
     })
 }
 
-async fn shutdown_signal(signals: crate::signals::Signals) {
+async fn shutdown_signal(signals: crate::signals::Signals, grace: Duration) {
     let name = signals.wait().await;
     notice(
         "INFO",
-        "shutting down: finishing requests in flight (a few seconds at most)",
+        &format!(
+            "shutting down: finishing requests in flight ({} s at most)",
+            grace.as_secs_f64()
+        ),
         &[("signal", name)],
     );
 }

@@ -93,7 +93,7 @@ fn scenario_from_payload(text: &str, args: &SimulateArgs) -> Result<Scenario, Fa
         output::violations_failure(&input::source_name(&args.file), &violations)
     })?;
     let request = SimulateRequest::from_payload(&payload);
-    emulator::scenario_for_request(&request, &payload.campaign_id)
+    campaign::scenario_for_request(&request, &payload.campaign_id)
         .map(dialer::ValidScenario::into_scenario)
         .map_err(|failure| Failure::invalid(anyhow!("{}", failure.detail)))
 }

@@ -85,6 +85,16 @@ macro_rules! metrics {
                     _ => None,
                 }
             }
+
+            /// Sets the known metric called `name` to `value`; `false`, and nothing set, for a name
+            /// this type does not know.
+            pub fn set(&mut self, name: &str, value: MetricEstimate) -> bool {
+                match name {
+                    $(stringify!($name) => self.$name = Some(value),)*
+                    _ => return false,
+                }
+                true
+            }
         }
     };
 }
@@ -179,6 +189,15 @@ mod tests {
         assert_eq!(m.live_answers, None);
         assert_eq!(m.extra["lineRatio"], 1.7);
         assert_eq!(METRIC_NAMES.len(), 20);
+    }
+
+    #[test]
+    fn known_metrics_are_set_by_name_and_unknown_ones_refused() {
+        let mut m = SimulatedMetrics::default();
+        assert!(m.set("peak_lines", MetricEstimate::value(22.0)));
+        assert_eq!(m.peak_lines, Some(MetricEstimate::value(22.0)));
+        assert!(!m.set("lineRatio", MetricEstimate::value(1.7)));
+        assert!(m.extra.is_empty());
     }
 
     #[test]

@@ -8,14 +8,14 @@
 
 use std::collections::VecDeque;
 
+use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
-use rand::{RngExt, SeedableRng};
-use rand_distr::Exp1;
 
-use crate::agents::{AgentPool, AgentState};
+use crate::agents::AgentPool;
 use crate::event::{Event, EventQueue, NOT_COUNTED};
 use crate::model::Model;
 use crate::pacing::{Pacing, PacingStrategy, Snapshot};
+use crate::pauses::Pauses;
 use crate::scenario::DialerMode;
 use crate::tally::Tally;
 
@@ -64,10 +64,8 @@ struct Replication<'m> {
     next_ticket: u64,
     /// Patience timers still queued for callers already connected (left for lazy deletion).
     stale_patience: usize,
-    /// When each agent's current (or next) pause is due on its own cycle: pauses come due at
-    /// renewal times of mean `PAUSE_CYCLE_SECONDS`, however late each is taken, so that paused time
-    /// keeps its share `1 − e` of staffed time.
-    pause_clock: Vec<f64>,
+    /// The agents' pause clocks (see [`crate::pauses`]).
+    pauses: Pauses,
     pacing: Pacing,
     /// The talk law of each agent's current talk (kept only for strategies that track busy agents).
     talk_law: Vec<u16>,
@@ -91,11 +89,7 @@ impl<'m> Replication<'m> {
             waiting: VecDeque::new(),
             next_ticket: 0,
             stale_patience: 0,
-            pause_clock: if model.pauses.is_some() {
-                vec![0.0; model.agents as usize]
-            } else {
-                Vec::new()
-            },
+            pauses: Pauses::new(model.pauses, model.agents),
             pacing: Pacing::for_model(model),
             talk_law: if matches!(model.dialer, DialerMode::Predictive { .. }) {
                 vec![0; model.agents as usize]
@@ -133,20 +127,8 @@ impl<'m> Replication<'m> {
 
     /// Initial agent states and the first clock events.
     fn start(&mut self) {
-        if let Some((available, paused)) = self.model.pauses {
-            let share_paused = paused / (available + paused);
-            for agent in 0..self.model.agents {
-                // Exponential periods are memoryless, so starting each agent in its stationary state
-                // with a fresh period is exact.
-                if self.rng.random::<f64>() < share_paused {
-                    self.begin_pause(agent);
-                } else {
-                    let start = self.exp(available);
-                    self.pause_clock[agent as usize] = start;
-                    self.queue.push(start, Event::PauseStart { agent });
-                }
-            }
-        }
+        self.pauses
+            .start(&mut self.agents, &mut self.queue, &mut self.rng);
         if let Some(at) = self.pacing.first_wake(&mut self.rng) {
             self.queue.push(at, Event::Wake);
         }
@@ -155,11 +137,6 @@ impl<'m> Replication<'m> {
         } else {
             self.pace();
         }
-    }
-
-    #[inline]
-    fn exp(&mut self, mean: f64) -> f64 {
-        mean * self.rng.sample::<f64, _>(Exp1)
     }
 
     /// Moves the clock to `time`, adding agent time and line peaks to the buckets it crosses
@@ -245,8 +222,22 @@ impl<'m> Replication<'m> {
                 }
                 self.agent_free(agent);
             }
-            Event::PauseStart { agent } => self.pause_starts(agent),
-            Event::PauseEnd { agent } => self.pause_ends(agent),
+            Event::PauseStart { agent } => {
+                let reserved = self.all_ready_reserved();
+                self.pauses.comes_due(
+                    agent,
+                    self.now,
+                    reserved,
+                    &mut self.agents,
+                    &mut self.queue,
+                    &mut self.rng,
+                );
+            }
+            Event::PauseEnd { agent } => {
+                self.pauses
+                    .ends(agent, self.now, &mut self.agents, &mut self.queue);
+                self.agent_free(agent);
+            }
             Event::PacingTick => {
                 self.pace();
                 self.pacing_ticks += 1;
@@ -366,7 +357,13 @@ impl<'m> Replication<'m> {
     /// becomes Ready.
     fn agent_free(&mut self, agent: u32) {
         if self.agents.pause_due(agent) {
-            self.begin_pause(agent);
+            self.pauses.begin(
+                agent,
+                self.now,
+                &mut self.agents,
+                &mut self.queue,
+                &mut self.rng,
+            );
         } else if let Some(waiting) = self.waiting.pop_front() {
             self.patience_went_stale();
             self.connect(agent, waiting.machine, waiting.answered_at, waiting.cohort);
@@ -380,60 +377,35 @@ impl<'m> Replication<'m> {
     /// progressive dialer must keep them all.
     #[inline]
     fn all_ready_reserved(&self) -> bool {
-        self.pacing.reserves_agents()
-            && self.agents.ready() + self.agents.held() <= self.dialling + self.waiting.len() as u32
+        all_reserved(
+            self.pacing.reserves_agents(),
+            self.dialling + self.waiting.len() as u32,
+            &self.agents,
+        )
     }
 
-    /// Held agents (pause due, kept for ringing calls) pause as soon as the calls in progress no
-    /// longer need them.
+    /// Held agents pause as soon as the calls in progress no longer need them.
     #[inline]
     fn release_held(&mut self) {
-        while self.agents.held() > 0 && !self.all_ready_reserved() {
-            match self.agents.last_held() {
-                Some(agent) => self.begin_pause(agent),
-                None => break,
-            }
-        }
+        let (reserves, promised) = (
+            self.pacing.reserves_agents(),
+            self.dialling + self.waiting.len() as u32,
+        );
+        self.pauses.release_held(
+            self.now,
+            |agents| all_reserved(reserves, promised, agents),
+            &mut self.agents,
+            &mut self.queue,
+            &mut self.rng,
+        );
     }
+}
 
-    /// An agent's pause comes due on its cycle. A Ready agent pauses at once, unless progressive
-    /// dialling has a call ringing for it (then it is held back, and no longer counted Ready by
-    /// pacing); a busy agent pauses when it is free.
-    fn pause_starts(&mut self, agent: u32) {
-        match self.agents.state(agent) {
-            AgentState::Ready if self.all_ready_reserved() => self.agents.hold(agent),
-            AgentState::Ready => self.begin_pause(agent),
-            AgentState::Talking | AgentState::Wrap | AgentState::Paused => {
-                self.agents.set_pause_due(agent);
-            }
-        }
-    }
-
-    /// `agent` (free, or held, or just off a pause whose successor is already due) begins its due
-    /// pause now, for its full length; the next one comes due a fresh available period after this
-    /// one's due time plus its length, so a late pause shifts, never shortens, and the next
-    /// available period absorbs the delay.
-    fn begin_pause(&mut self, agent: u32) {
-        let (available, paused) = self.model.pauses.unwrap_or((0.0, 0.0));
-        self.agents.pause(agent);
-        let length = self.exp(paused);
-        self.queue
-            .push(self.now + length, Event::PauseEnd { agent });
-        let next_available = self.exp(available);
-        self.pause_clock[agent as usize] += length + next_available;
-    }
-
-    /// A pause ends: the agent is free, or pauses again at once if its next pause is already due
-    /// (it began late).
-    fn pause_ends(&mut self, agent: u32) {
-        let due = self.pause_clock[agent as usize];
-        if due <= self.now {
-            self.agents.set_pause_due(agent);
-        } else {
-            self.queue.push(due, Event::PauseStart { agent });
-        }
-        self.agent_free(agent);
-    }
+/// Whether a strategy that `reserves` agents has every Ready agent (held ones too) promised to one
+/// of the `promised` calls ringing or waiting.
+#[inline]
+fn all_reserved(reserves: bool, promised: u32, agents: &AgentPool) -> bool {
+    reserves && agents.ready() + agents.held() <= promised
 }
 
 #[cfg(test)]

@@ -13,21 +13,51 @@
 //!
 //! # Layout
 //!
-//! - [`scenario`]: the scenario file (DESIGN §5.6); [`validation`]: its checks and work limits.
+//! The modules are private; what callers use is re-exported at the crate root.
+//!
+//! - `scenario`: the scenario file ([`Scenario`], DESIGN §5.6); `validation`: its checks and work
+//!   limits ([`ValidScenario`], [`WorkEstimate`]).
 //! - `outcome_mix`: the scenario's `outcomes` block ([`Outcomes`]: live, machine, busy, no answer,
 //!   invalid; answering-machine detection) and the mix each attempt is drawn from; `outcome`: the
 //!   [`DialOutcome`], [`AmdVerdict`] and [`LiveOutcome`] the engine tells strategies about.
-//! - `compliance`: the [`Regime`]s (FCC/FTC, Ofcom, CRTC, CXone's report) over the windows.
-//! - [`distribution`]: fixed, exponential, lognormal and uniform times and their samplers.
-//! - [`schedule`]: the window's timeline of call shapes (time-varying buckets) and report buckets.
-//! - [`pacing`]: the strategies — progressive, ratio, Poisson, adaptive (VICIdial), predictive.
-//! - [`engine`]: one replication's event loop, over [`event`] (the (time, sequence) queue),
-//!   [`agents`] (the agent pool) and [`tally`] (streaming counters, with [`histogram`] for waits);
-//!   [`model`] is a scenario prepared for it.
-//! - [`metrics`]: counters to rates; [`estimate`]: means and t-intervals over replications.
-//! - [`replicate`]: parallel replications and the [`Report`].
+//! - `compliance`: the [`Regime`]s (FCC/FTC, Ofcom, CRTC, CXone's report) over the windows; the
+//!   table of regimes is `compliance/regimes.rs`.
+//! - `distribution`: fixed, exponential, lognormal and uniform times and their samplers.
+//! - `schedule`: the window's timeline of call shapes (time-varying buckets) and report buckets.
+//! - `pacing`: the strategies, one file each — progressive, ratio, Poisson, adaptive (VICIdial),
+//!   predictive — behind the `PacingStrategy` trait, with the predictive strategy's trackers
+//!   (`bands`, `free_agents`, `lines_in_flight`).
+//! - `engine`: one replication's event loop (`engine/answer.rs`: what happens to an attempt once
+//!   it is answered), over `event` (the (time, sequence) queue), `agents` (the agent pool),
+//!   `pauses` (the agents' pause clocks: when a pause comes due, how long it lasts, holding for
+//!   progressive dialling) and `tally` (streaming counters, with `histogram` for waits); `model`
+//!   is a scenario prepared for it.
+//! - `metrics`: counters to rates ([`MetricSet`], the metric list written once); `estimate`: means
+//!   and t-intervals over replications ([`Estimate`]).
+//! - `replicate`: parallel replications, [`simulate`] and the [`Report`].
 //! - [`quality`]: per-shift compliance of a strategy against progressive and the best fixed ratio.
 //! - [`erlang`]: Erlang B, C, A, fixed-patience M/M/n+D and Engset closed forms.
+//!
+//! # Adding a pacing strategy, a compliance regime or an outcome kind
+//!
+//! - **A pacing strategy**: add `pacing/<name>.rs` with a type implementing `PacingStrategy`
+//!   (lines to start, the outcomes it wants, its wake clock, its cost for the work limits), and
+//!   register it in `pacing/mod.rs`: its `mod` line, one line in the `strategies!` invocation (the
+//!   engine's `Pacing` enum and its forwarding follow) and its arm in `Pacing::new`. The engine
+//!   does not change. Its configuration is a [`DialerMode`] variant in `scenario.rs`, whose
+//!   parameters `validation.rs` checks; the planner's `describe` (`planner/src/strategy.rs`) names
+//!   it. Files: 1 new, 4 changed (`pacing/mod.rs`, `scenario.rs`, `validation.rs`, the planner's
+//!   `strategy.rs`).
+//! - **A compliance regime**: `compliance/regimes.rs` only — a [`Regime`] variant, its place in
+//!   [`Regime::ALL`] and its [`ComplianceRule`] (formula over the per-window counts, limit,
+//!   period) in `Regime::rule`. The report, its `compliance` JSON object, `run --regime` and
+//!   `serve --regime` and the Python package pick it up from the table. Files: 1 changed.
+//!   (`plan --regime` still lists its names in the CLI's own flag type.)
+//! - **An outcome kind**: a [`DialOutcome`] variant and its predicates in `outcome.rs`, its share
+//!   and ring times in `outcome_mix.rs` and `model.rs`, and what the engine does with it in
+//!   `engine/answer.rs` (plus a counter in `tally.rs` and a metric in `metrics.rs` if it is
+//!   reported). No strategy changes: strategies read outcomes through predicates
+//!   (`is_live`, `is_abandoned`, `is_drop`), never by matching the variants.
 //!
 //! # Example
 //!
@@ -61,6 +91,7 @@ mod model;
 mod outcome;
 mod outcome_mix;
 mod pacing;
+mod pauses;
 pub mod quality;
 mod replicate;
 mod scenario;

@@ -109,7 +109,7 @@ pub type Metrics = MetricSet<Estimate>;
 pub type MetricValues = MetricSet<f64>;
 
 /// The value a metric undefined in a replication has (a rate over a zero denominator);
-/// [`MetricsAccumulator::add`] leaves it out. Test with `is_nan`.
+/// `MetricsAccumulator::add` leaves it out. Test with `is_nan`.
 pub const UNDEFINED: f64 = f64::NAN;
 
 /// `numerator / denominator`, or [`UNDEFINED`] when the denominator is 0.

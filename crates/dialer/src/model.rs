@@ -3,16 +3,11 @@
 use crate::distribution::{Distribution, Sampler};
 use crate::outcome::DialOutcome;
 use crate::outcome_mix::{DEFAULT_MACHINE_HANDLE, MachineRouting};
+use crate::pauses::PauseLaw;
 use crate::scenario::{DialerMode, Scenario};
 use crate::schedule::Schedule;
 
-/// Mean length of one available-plus-paused cycle of an agent, in seconds. With efficiency `e` an
-/// agent's pauses come due on its own renewal clock, an exponential available period of mean
-/// `e · CYCLE` after the previous pause's due time plus its length; each pause lasts an
-/// exponential time of mean `(1 − e) · CYCLE` from when it actually begins (an agent busy when its
-/// pause comes due pauses when free, and the delay comes out of its next available period), so a
-/// share `e` of its time is available.
-pub const PAUSE_CYCLE_SECONDS: f64 = 1_200.0;
+pub use crate::pauses::PAUSE_CYCLE_SECONDS;
 
 /// Everything one replication needs, derived once from the scenario.
 #[derive(Debug, Clone)]
@@ -20,7 +15,7 @@ pub struct Model {
     /// Agents staffed.
     pub agents: u32,
     /// Mean available and paused period of an agent, when efficiency is below 1.
-    pub pauses: Option<(f64, f64)>,
+    pub pauses: Option<PauseLaw>,
     /// End of dialling, in seconds.
     pub window: f64,
     /// Start of counting, in seconds.
@@ -67,7 +62,7 @@ impl Model {
         let e = scenario.agent_efficiency;
         Self {
             agents: scenario.agents,
-            pauses: (e < 1.0).then_some((e * PAUSE_CYCLE_SECONDS, (1.0 - e) * PAUSE_CYCLE_SECONDS)),
+            pauses: PauseLaw::for_efficiency(e),
             window: scenario.window_minutes * 60.0,
             warmup: scenario.warmup_minutes * 60.0,
             schedule: Schedule::new(scenario),

@@ -120,7 +120,7 @@ pub const OUTCOME_KINDS: [DialOutcome; 5] = [
 ];
 
 impl Outcomes {
-    /// The shares in [`OUTCOME_KINDS`] order.
+    /// The shares in `OUTCOME_KINDS` order.
     pub fn shares(&self) -> [f64; 5] {
         [
             self.live,
@@ -131,7 +131,7 @@ impl Outcomes {
         ]
     }
 
-    /// The ring times in [`OUTCOME_KINDS`] order (`None` where the block gives none).
+    /// The ring times in `OUTCOME_KINDS` order (`None` where the block gives none).
     pub fn rings(&self) -> [Option<Distribution>; 5] {
         let r = &self.ring_seconds;
         [Some(r.live), r.machine, r.busy, r.no_answer, r.invalid]
@@ -334,7 +334,7 @@ impl OutcomeMix {
         }
     }
 
-    /// The shares of an `outcomes` block, in [`OUTCOME_KINDS`] order.
+    /// The shares of an `outcomes` block, in `OUTCOME_KINDS` order.
     pub fn from_shares(shares: [f64; 5]) -> Self {
         let mut rest = [(DialOutcome::Other, 1.0); 4];
         let mut rest_len = 0;

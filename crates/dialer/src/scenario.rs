@@ -291,7 +291,7 @@ mod tests {
             adaptive,
             DialerMode::Adaptive {
                 variant: AdaptiveVariant::Hard,
-                drop_target: 0.03,
+                drop_target: crate::compliance::Regime::Fcc.limit(),
                 max_level: 3.0,
                 intensity: 0.0
             }

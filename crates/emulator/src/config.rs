@@ -8,7 +8,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::limits::WorkLimits;
+use campaign::WorkLimits;
 
 /// Id of the development client every default configuration registers.
 pub const DEV_CLIENT_ID: &str = "dev-client";

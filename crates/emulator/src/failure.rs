@@ -49,6 +49,13 @@ impl ApiFailure {
     }
 }
 
+/// A request the campaign model cannot simulate is the client's to fix: 400 with the reason.
+impl From<campaign::Refused> for ApiFailure {
+    fn from(refused: campaign::Refused) -> Self {
+        Self::bad_request(refused.detail)
+    }
+}
+
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
         let body = contract::ErrorBody {

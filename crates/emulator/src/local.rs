@@ -8,8 +8,8 @@ use contract::simulate::{SimulateRequest, SimulateResponse};
 
 use crate::config::ConfigError;
 use crate::failure::ApiFailure;
-use crate::limits::WorkLimits;
 use crate::simulation;
+use campaign::WorkLimits;
 
 /// How a [`LocalBackend`] differs from a server with default settings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -112,7 +112,7 @@ impl LocalBackend {
         let limits = self.limits.clone();
         let seed = self
             .seed
-            .unwrap_or_else(|| crate::seed::derive_seed(&request, &campaign_id));
+            .unwrap_or_else(|| campaign::derive_seed(&request, &campaign_id));
         let progress = self.progress.clone();
         // The engine is CPU-bound: keep it off the async runtime's worker threads.
         tokio::task::spawn_blocking(move || {

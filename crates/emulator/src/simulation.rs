@@ -5,18 +5,15 @@
 //! plan, runs the engine (CPU-bound: callers on an async runtime run it on a blocking thread), applies the
 //! probability-adjustment rule and builds the answer.
 
-use campaign::CampaignPlan;
+use campaign::{Prepared, WorkLimits, derive_seed, simulation_id};
 use contract::simulate::{PROBABILITY_ADJUSTMENT, SimulateRequest, SimulateResponse};
-use contract::{ValidRequest, Violation};
 
 use crate::failure::ApiFailure;
-use crate::limits::WorkLimits;
-use crate::seed::{derive_seed, simulation_id};
 
-/// The regime the probability-adjustment rule holds a simulation to: the FCC/FTC rule, whose limit
-/// ([`dialer::Regime::limit`]) the engine's pacing uses too, so the pacing target and the server's
-/// refusal can never disagree.
-pub const COMPLIANCE_REGIME: dialer::Regime = dialer::Regime::Fcc;
+/// The regime the probability-adjustment rule holds a simulation to by default
+/// ([`campaign::DEFAULT_REGIME`], the FCC/FTC rule), whose limit ([`dialer::Regime::limit`]) the
+/// engine's pacing uses too, so the pacing target and the server's refusal can never disagree.
+pub const COMPLIANCE_REGIME: dialer::Regime = campaign::DEFAULT_REGIME;
 
 /// The most a simulated `compliance_abandon_rate` may be before the answer rate must come down
 /// ([`COMPLIANCE_REGIME`]'s limit).
@@ -60,7 +57,11 @@ pub fn simulate_with_progress(
     seed: u64,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<SimulateResponse, ApiFailure> {
-    let (request, plan, scenario) = prepare(request, campaign_id, limits, seed)?;
+    let Prepared {
+        request,
+        plan,
+        scenario,
+    } = campaign::prepare(request, campaign_id, limits, seed)?;
     let report = dialer::simulate(
         &scenario,
         dialer::Options {
@@ -91,56 +92,9 @@ pub fn simulate_with_progress(
     ))
 }
 
-/// The engine scenario the core would run for `request` in process ([`WorkLimits::for_local_use`], the
-/// seed derived from the request): for callers that run the engine themselves, e.g. with a progress bar.
-pub fn scenario_for_request(
-    request: &SimulateRequest,
-    campaign_id: &str,
-) -> Result<dialer::ValidScenario, ApiFailure> {
-    let seed = derive_seed(request, campaign_id);
-    prepare(request, campaign_id, &WorkLimits::for_local_use(), seed)
-        .map(|(_, _, scenario)| scenario)
-}
-
-/// Checks the campaign id, the body and the work limits, and builds the plan and the scenario.
-fn prepare(
-    request: &SimulateRequest,
-    campaign_id: &str,
-    limits: &WorkLimits,
-    seed: u64,
-) -> Result<(ValidRequest, CampaignPlan, dialer::ValidScenario), ApiFailure> {
-    check_campaign_id(campaign_id)?;
-    let request = request.clone().into_valid().map_err(|violations| {
-        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        ApiFailure::bad_request(format!(
-            "invalid simulate request ({} problem{}): {}",
-            list.len(),
-            if list.len() == 1 { "" } else { "s" },
-            list.join("; ")
-        ))
-    })?;
-    let window = request.simulation_window_minutes;
-    limits.check_request(window, request.historical_data.len())?;
-    let plan = CampaignPlan::from_request(&request, limits.replications, seed);
-    let scenario = campaign::plan_to_scenario(&plan).map_err(engine_refusal)?;
-    limits.check_agents(scenario.agents, window)?;
-    Ok((request, plan, scenario))
-}
-
-/// The engine's own checks (its work limits among them) refused the scenario: 400 listing them.
-fn engine_refusal(violations: Vec<Violation>) -> ApiFailure {
-    let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-    ApiFailure::bad_request(format!(
-        "the request cannot be simulated: {}",
-        list.join("; ")
-    ))
-}
-
-/// A campaign id must obey the payload's rule ([`contract::validate::check_campaign_id`]): it is a URL
-/// path segment.
+/// A campaign id must obey the payload's rule ([`campaign::check_campaign_id`]): 400 if not.
 pub(crate) fn check_campaign_id(campaign_id: &str) -> Result<(), ApiFailure> {
-    contract::validate::check_campaign_id(campaign_id)
-        .map_err(|message| ApiFailure::bad_request(format!("campaignId {message}")))
+    Ok(campaign::check_campaign_id(campaign_id)?)
 }
 
 #[cfg(test)]
@@ -173,7 +127,9 @@ mod tests {
         .unwrap();
         let limits = WorkLimits::for_local_use();
         let seed = derive_seed(&request, "c1");
-        let (_, _, scenario) = prepare(&request, "c1", &limits, seed).unwrap();
+        let scenario = campaign::prepare(&request, "c1", &limits, seed)
+            .unwrap()
+            .scenario;
         let report = dialer::simulate(&scenario, dialer::Options::default());
         let rate = report.compliance.regime(COMPLIANCE_REGIME).rate.mean;
         assert_eq!(rate, report.metrics.compliance_abandon_rate.mean);
@@ -206,7 +162,9 @@ mod tests {
             .unwrap();
             let seed = derive_seed(&request, "c1");
             let base = WorkLimits::for_local_use();
-            let (_, _, scenario) = prepare(&request, "c1", &base, seed).unwrap();
+            let scenario = campaign::prepare(&request, "c1", &base, seed)
+                .unwrap()
+                .scenario;
             let report = dialer::simulate(&scenario, dialer::Options::default());
             let mut refused_by = Vec::new();
             for &regime in dialer::Regime::ALL {

@@ -293,18 +293,9 @@ fn frontier(spec: &PlanSpec, settings: &[Setting]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{PlanFlags, PlanInput};
+    use crate::spec::PlanFlags;
 
     fn spec(target: Option<f64>) -> PlanSpec {
-        let at = |rate: f64| crate::spec::test_scenario(rate, 10, 60.0);
-        let input = PlanInput {
-            name: "t".into(),
-            answer_rate: 0.3,
-            agents: 10,
-            dialer: DialerMode::Progressive,
-            bucket_rates: vec![0.3],
-            scenario_at: &at,
-        };
         let flags = PlanFlags {
             answer_rate: Some("0.28..0.32:0.02".into()),
             agents: Some("10".into()),
@@ -312,7 +303,7 @@ mod tests {
             target_connects_per_hour: target,
             ..PlanFlags::default()
         };
-        PlanSpec::build(&flags, &input).unwrap()
+        crate::spec::test_spec(10, 60.0, &flags)
     }
 
     /// A setting's rows at 0.28, 0.30, 0.32 with the given bounds.

@@ -495,6 +495,22 @@ pub(crate) fn test_scenario(rate: f64, agents: u32, talk: f64) -> Result<Scenari
     .map_err(|e| e.to_string())
 }
 
+/// The plan `flags` ask for over a one-bucket progressive campaign of `agents` agents at answer
+/// rate 0.3, its scenarios [`test_scenario`]s of `talk`-second calls.
+#[cfg(test)]
+pub(crate) fn test_spec(agents: u32, talk: f64, flags: &PlanFlags) -> PlanSpec {
+    let at = |rate: f64| test_scenario(rate, agents, talk);
+    let input = PlanInput {
+        name: "t".into(),
+        answer_rate: 0.3,
+        agents,
+        dialer: DialerMode::Progressive,
+        bucket_rates: vec![0.3],
+        scenario_at: &at,
+    };
+    PlanSpec::build(flags, &input).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

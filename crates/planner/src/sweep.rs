@@ -153,19 +153,10 @@ fn run_setting<E: From<PlanError>>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{PlanFlags, PlanInput};
+    use crate::spec::PlanFlags;
 
     #[test]
     fn the_bisection_brackets_the_highest_level_within_the_risk() {
-        let at = |rate: f64| crate::spec::test_scenario(rate, 8, 90.0);
-        let input = PlanInput {
-            name: "t".into(),
-            answer_rate: 0.3,
-            agents: 8,
-            dialer: DialerMode::Progressive,
-            bucket_rates: vec![0.3],
-            scenario_at: &at,
-        };
         let flags = PlanFlags {
             answer_rate: Some("0.28..0.32:0.02".into()),
             agents: Some("8".into()),
@@ -174,7 +165,7 @@ mod tests {
             risk: Some(0.3),
             ..PlanFlags::default()
         };
-        let spec = PlanSpec::build(&flags, &input).unwrap();
+        let spec = crate::spec::test_spec(8, 90.0, &flags);
         let mut rows: Vec<RowSummary> = Vec::new();
         run_plan::<PlanError>(
             &spec,

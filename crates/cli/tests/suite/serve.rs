@@ -10,7 +10,16 @@ use crate::common::Sandbox;
 async fn serve_answers_logs_as_json_and_stops_gracefully_on_sigterm() {
     let sb = Sandbox::new();
     let mut child = sb
-        .command(&["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+        // A short grace, so that the held connections below are closed soon after it.
+        .command(&[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--shutdown-grace-seconds",
+            "0.2",
+        ])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

@@ -264,7 +264,7 @@ mod tests {
             calls_today: 0,
             answers_today: 0,
             drops_today: 0,
-            drop_target: 0.03,
+            drop_target: crate::compliance::Regime::Fcc.limit(),
             variant: AdaptiveVariant::Hard,
             minutes_left: 600.0,
         }

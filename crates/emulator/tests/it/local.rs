@@ -130,5 +130,5 @@ fn scenario_for_request_is_what_the_core_runs() {
     );
     assert_eq!(scenario.max_lines, Some(50));
     let error = emulator::scenario_for_request(&seed_request(), "bad id").unwrap_err();
-    assert_eq!(error.status, 400);
+    assert_eq!(emulator::ApiFailure::from(error).status, 400);
 }

@@ -1,9 +1,15 @@
 //! Work limits: how much engine work one simulate request may ask for.
 //!
 //! A request within the contract's ranges can still ask for a lot (10 000 agents for a whole day); these
-//! limits turn such a request into a 400 that names the limit, instead of a machine busy for minutes.
+//! limits turn such a request into a [`Refused`] (a 400 from the server) that names the limit, instead
+//! of a machine busy for minutes.
 
-use crate::failure::ApiFailure;
+use crate::request::Refused;
+
+/// The regime the probability-adjustment rule holds a simulation to unless told otherwise: the
+/// FCC/FTC rule, whose limit ([`dialer::Regime::limit`]) the engine's pacing uses too, so the pacing
+/// target and the refusal can never disagree.
+pub const DEFAULT_REGIME: dialer::Regime = dialer::Regime::Fcc;
 
 /// The engine work one simulate request may ask for, and how many replications it gets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +38,7 @@ impl Default for WorkLimits {
             replications: 20,
             max_replications: 200,
             max_agent_minutes: 20_000_000,
-            regime: crate::simulation::COMPLIANCE_REGIME,
+            regime: DEFAULT_REGIME,
         }
     }
 }
@@ -49,11 +55,7 @@ impl WorkLimits {
     }
 
     /// Checks what can be checked before the agents are known: window, buckets, replications.
-    pub(crate) fn check_request(
-        &self,
-        window_minutes: u32,
-        buckets: usize,
-    ) -> Result<(), ApiFailure> {
+    pub fn check_request(&self, window_minutes: u32, buckets: usize) -> Result<(), Refused> {
         let mut broken = Vec::new();
         if window_minutes > self.max_window_minutes {
             broken.push(format!(
@@ -76,7 +78,7 @@ impl WorkLimits {
         if broken.is_empty() {
             Ok(())
         } else {
-            Err(ApiFailure::bad_request(format!(
+            Err(Refused::new(format!(
                 "work limit exceeded: {}",
                 broken.join("; ")
             )))
@@ -84,10 +86,10 @@ impl WorkLimits {
     }
 
     /// Checks the agent-minutes once the agents are known (given or inferred from history).
-    pub(crate) fn check_agents(&self, agents: u32, window_minutes: u32) -> Result<(), ApiFailure> {
+    pub fn check_agents(&self, agents: u32, window_minutes: u32) -> Result<(), Refused> {
         let cost = u64::from(agents) * u64::from(window_minutes) * u64::from(self.replications);
         if cost > self.max_agent_minutes {
-            return Err(ApiFailure::bad_request(format!(
+            return Err(Refused::new(format!(
                 "work limit exceeded: {agents} agents for {window_minutes} minutes at {} replications is \
                  {cost} agent-minutes; this server's limit max_agent_minutes is {}; \
                  simulate fewer agents or a shorter window",
@@ -110,7 +112,6 @@ mod tests {
             ..WorkLimits::default()
         };
         let err = limits.check_request(120, 3).unwrap_err();
-        assert_eq!(err.status, 400);
         assert!(
             err.detail.contains("max_window_minutes is 60"),
             "{}",

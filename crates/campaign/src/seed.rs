@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 ///
 /// Canonical: the request re-serialized from its parsed form, so key spelling (`callsAttempted` or
 /// `calls_attempted`), key order, whitespace and number spelling (`145` or `145.0`) do not change it.
-pub(crate) fn request_digest(request: &SimulateRequest, campaign_id: &str) -> [u8; 32] {
+fn request_digest(request: &SimulateRequest, campaign_id: &str) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(campaign_id.as_bytes());
     hasher.update([0u8]);
@@ -32,7 +32,7 @@ pub fn derive_seed(request: &SimulateRequest, campaign_id: &str) -> u64 {
 
 /// The simulation id: a UUID built from bytes 8–23 of the digest, so a repeated request reports the
 /// same simulation.
-pub(crate) fn simulation_id(request: &SimulateRequest, campaign_id: &str, seed: u64) -> String {
+pub fn simulation_id(request: &SimulateRequest, campaign_id: &str, seed: u64) -> String {
     let mut hasher = Sha256::new();
     hasher.update(request_digest(request, campaign_id));
     hasher.update(seed.to_be_bytes());
