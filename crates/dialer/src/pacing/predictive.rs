@@ -48,6 +48,7 @@
 //! rate and force progressive dialling for the next 39 answers. Early on this counts drops against
 //! a budget of 3 in the first 100 answers.
 
+use super::bands::floor_time;
 use super::free_agents::FreeAgents;
 use super::lines_in_flight::{AnswerRate, RingingLines};
 use super::{CostInputs, PacingCost, PacingStrategy, Snapshot, progressive_lines};
@@ -161,6 +162,11 @@ pub struct Predictive {
     answers_seen: u64,
     live_rate: AnswerRate,
     alpha: f64,
+    /// The drop share of the lines in flight it risks at `alpha`, `target · e^α` (kept with `α`,
+    /// which moves once per live answer, not once per decision).
+    risk: f64,
+    /// The same at the least risk `α` allows, taken in fallback.
+    fallback_risk: f64,
     integral: f64,
     outcomes: Outcomes,
     fallback: bool,
@@ -191,6 +197,8 @@ impl Predictive {
             answers_seen: 0,
             live_rate: AnswerRate::new(live_probability, RATE_WEIGHT, MIN_RATE, longest_ring),
             alpha: 0.0,
+            risk: risk(target, 0.0),
+            fallback_risk: risk(target, ALPHA_RANGE.0),
             integral: 0.0,
             outcomes: Outcomes::new(),
             fallback: false,
@@ -258,6 +266,7 @@ impl Predictive {
             self.integral = (self.integral + step).clamp(low, high);
         }
         self.alpha = (proportional + self.integral).clamp(low, high);
+        self.risk = risk(self.target, self.alpha);
     }
 
     /// Agents expected free within the look-ahead (the Ready ones and the busy ones expected to
@@ -269,6 +278,7 @@ impl Predictive {
 
     /// Lines to start now.
     pub fn lines_to_start(&mut self, snapshot: &Snapshot<'_>) -> u32 {
+        // Progressive's lines carry no risk (every one has a Ready agent), so never dial fewer.
         let floor = progressive_lines(snapshot);
         if self.target <= 0.0 {
             return floor;
@@ -282,12 +292,11 @@ impl Predictive {
         // In fallback it takes the least risk the controller allows: still counting the agents
         // about to be free, which progressive dialling ignores (at low answer rates that leaves
         // agents idle for minutes between calls).
-        let alpha = if self.fallback {
-            ALPHA_RANGE.0
+        let risk = if self.fallback {
+            self.fallback_risk
         } else {
-            self.alpha
+            self.risk
         };
-        let risk = (self.target * alpha.exp()).min(MAX_RISK);
         // Expected drops over expected lives with `n` more lines.
         let acceptable = |n: f64| {
             let lives = waiting + coming + p * n;
@@ -298,8 +307,6 @@ impl Predictive {
             let sd = (coming_variance + n * p * (1.0 - p) + free_variance).sqrt();
             loss.expected_positive_part(mean, sd) <= risk * lives
         };
-        // Progressive's lines carry no risk (every one has a Ready agent), so never dial fewer.
-        let floor = progressive_lines(snapshot);
         // Lines in flight stay bounded even when the risk allows more; over the first live answers
         // of the shift the bound ramps up from one line per available agent (the controller has
         // no measure of its drops yet, and the law counts them from the first call).
@@ -307,8 +314,9 @@ impl Predictive {
             .min(snapshot.now / RAMP_SECONDS)
             .min(1.0);
         let level = 1.0 + ramp * (LINES_PER_AGENT_OVER_RATE / p - 1.0).max(0.0);
-        let most_in_use = (level * f64::from(snapshot.agents.available())).ceil();
-        let ceiling = (most_in_use - f64::from(snapshot.lines_in_use())).max(0.0) as u32;
+        // `ceil(level · available)`, without a call into libm.
+        let most_in_use = -floor_time(-level * f64::from(snapshot.agents.available()));
+        let ceiling = (most_in_use - i64::from(snapshot.lines_in_use())).max(0) as u32;
         if ceiling == 0 {
             return floor;
         }
@@ -360,6 +368,11 @@ impl Predictive {
         self.last_lines = snapshot.dialling + low;
         low.max(floor)
     }
+}
+
+/// The drop share of the lines in flight risked at `alpha`: `target · e^α`, at most [`MAX_RISK`].
+fn risk(target: f64, alpha: f64) -> f64 {
+    (target * alpha.exp()).min(MAX_RISK)
 }
 
 /// Work of one pacing run, in nanoseconds of a reference core: a few evaluations of the tabulated
