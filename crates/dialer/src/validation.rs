@@ -521,6 +521,8 @@ impl Scenario {
             self.live_ring().mean() + self.mean_detect_seconds() + self.patience_seconds.mean(),
             self.window_minutes * 60.0,
             self.agents,
+            // The cost does not depend on the aim.
+            f64::INFINITY,
             |look_ahead| {
                 (
                     FreeAgents::new(

@@ -39,6 +39,13 @@
 //! free, unlike progressive dialling, which at low answer rates leaves agents idle for minutes —
 //! until the rate is back under the target.
 //!
+//! The law is checked per shift, and a shift with few live answers cannot average out its risk
+//! (five agents for an hour connect about 100: four drops put the shift over 3 %). So the target is
+//! lowered to the drop share whose shift stays under the limit by [`SHIFT_SPREAD`] standard
+//! deviations ([`shift_target`], from the live answers the shift is expected to connect), and a
+//! shift of fewer than [`SHORT_SHIFT`]'s answers caps `α` (at 0 under 1 000 answers): its few drops
+//! cannot show that it may risk more than the model says. Large teams keep the target as it is.
+//!
 //! The start of a shift is counted by the law like the rest: the lines in use are bounded by one
 //! per available agent at first, the bound rising to its full value over the first
 //! [`RAMP_ANSWERS`] live answers and [`RAMP_SECONDS`] (whichever is slower).
@@ -95,6 +102,27 @@ const RAMP_SECONDS: f64 = 300.0;
 const INTEGRAL_TEAM: f64 = 25.0;
 /// Bounds of `α`.
 const ALPHA_RANGE: (f64, f64) = (-6.0, 3.0);
+/// Live answers per shift from which `α` may rise above 0 at all, and from which it may reach the
+/// top of [`ALPHA_RANGE`] (linearly between): a shift with few answers has too few drops for the
+/// controller to tell that it may risk more than its model says.
+const SHORT_SHIFT: (f64, f64) = (1_000.0, 5_000.0);
+/// Standard deviations of a shift's drop share the aim keeps under the legal limit (see
+/// [`shift_target`]).
+const SHIFT_SPREAD: f64 = 3.0;
+
+/// The drop share to aim at so that a shift of about `answers` live answers stays under `limit`:
+/// the highest `r` with `r + SHIFT_SPREAD · √(r / answers) ≤ limit` (drops taken as Poisson over
+/// the shift), and never above `target`. A shift of 100 answers (five agents for an hour) puts
+/// four drops over 3 %, so it aims at 0.6 %; one of 1 000 at 1.7 %; from about 9 000 answers the
+/// target itself.
+pub fn shift_target(target: f64, limit: f64, answers: f64) -> f64 {
+    if !(answers > 0.0) || !answers.is_finite() {
+        return target;
+    }
+    let b = SHIFT_SPREAD / answers.sqrt();
+    let root = 0.5 * (-b + (b * b + 4.0 * limit).sqrt());
+    target.min(root * root)
+}
 
 /// Words of the ring of outcomes, one bit each.
 const WORDS: usize = WINDOW.div_ceil(64);
@@ -167,6 +195,9 @@ pub struct Predictive {
     risk: f64,
     /// The same at the least risk `α` allows, taken in fallback.
     fallback_risk: f64,
+    /// Highest `α` (lower than [`ALPHA_RANGE`]'s for a shift too short to show that it may risk
+    /// more than its target).
+    alpha_high: f64,
     integral: f64,
     outcomes: Outcomes,
     fallback: bool,
@@ -199,6 +230,7 @@ impl Predictive {
             alpha: 0.0,
             risk: risk(target, 0.0),
             fallback_risk: risk(target, ALPHA_RANGE.0),
+            alpha_high: ALPHA_RANGE.1,
             integral: 0.0,
             outcomes: Outcomes::new(),
             fallback: false,
@@ -224,6 +256,24 @@ impl Predictive {
     /// the window holds fewer).
     pub fn windowed_drop_rate(&self) -> f64 {
         self.outcomes.rate()
+    }
+
+    /// The same aiming at a drop share low enough that a shift of about `answers` live answers
+    /// stays under the legal limit ([`shift_target`]): a small team's shift has too few answers to
+    /// average out the risk the target alone would take.
+    pub fn for_shift(mut self, answers: f64) -> Self {
+        self.target = shift_target(self.target, Regime::Fcc.limit(), answers);
+        self.risk = risk(self.target, self.alpha);
+        self.fallback_risk = risk(self.target, ALPHA_RANGE.0);
+        let trust = ((answers - SHORT_SHIFT.0) / (SHORT_SHIFT.1 - SHORT_SHIFT.0)).clamp(0.0, 1.0);
+        self.alpha_high = ALPHA_RANGE.1 * if answers.is_nan() { 1.0 } else { trust };
+        self
+    }
+
+    #[cfg(test)]
+    /// The drop share it aims at.
+    pub fn target(&self) -> f64 {
+        self.target
     }
 
     /// An attempt starts ringing at `at`.
@@ -252,7 +302,7 @@ impl Predictive {
             return;
         }
         let error = ((self.target - rate) / self.target).max(MIN_ERROR);
-        let (low, high) = ALPHA_RANGE;
+        let (low, high) = (ALPHA_RANGE.0, self.alpha_high);
         let proportional = KP * error;
         // This answer's own error: the increments of the windowed error without the window's lag,
         // which at hundreds of answers a minute would make the integral loop oscillate.
@@ -726,6 +776,46 @@ mod tests {
         assert!(predictive.in_fallback(), "26 drops in 1 000 is over 2.5 %");
         predictive.on_live_outcome(false);
         assert!(!predictive.in_fallback(), "25 drops in 1 000 is 2.5 %");
+    }
+
+    #[test]
+    fn a_short_shift_aims_lower() {
+        let limit = Regime::Fcc.limit();
+        for answers in [100.0, 1_000.0] {
+            let r = shift_target(0.025, limit, answers);
+            assert!(r < 0.025);
+            assert!((r + SHIFT_SPREAD * (r / answers).sqrt() - limit).abs() < 1e-12);
+        }
+        // 100 answers: 0.63 %; 1 000: 1.75 %; 100 000: the target.
+        assert!((shift_target(0.025, limit, 100.0) - 0.00626).abs() < 1e-4);
+        assert!((shift_target(0.025, limit, 1_000.0) - 0.01746).abs() < 1e-4);
+        assert_eq!(shift_target(0.025, limit, 1e5), 0.025);
+        assert_eq!(shift_target(0.025, limit, 0.0), 0.025);
+        let mut small = dialer(0.5).for_shift(100.0);
+        let aim = small.target();
+        assert_eq!(aim, shift_target(0.025, limit, 100.0));
+        // Four drops in the first 100 answers are over 3 %; the fallback then lasts until the rate
+        // is back under the shift's aim, not the target's 2.5 %.
+        for _ in 0..4 {
+            small.on_live_outcome(true);
+        }
+        assert!(small.in_fallback());
+        for _ in 0..250 {
+            small.on_live_outcome(false);
+        }
+        assert!(
+            small.in_fallback(),
+            "4 drops in 254 is under 2.5 % but over the aim"
+        );
+        for _ in 0..400 {
+            small.on_live_outcome(false);
+        }
+        assert!(!small.in_fallback(), "4 drops in 654 is under {aim}");
+        // And α never rises above 0 in a shift that short.
+        for _ in 0..5_000 {
+            small.on_live_outcome(false);
+        }
+        assert!(small.alpha() <= 0.0, "{}", small.alpha());
     }
 
     #[test]
