@@ -1,5 +1,6 @@
 //! The engine's own bookkeeping: the available share of agent time and the event queue's size.
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::replicate::replication_tally;
@@ -14,9 +15,14 @@ fn scenario(value: serde_json::Value) -> ValidScenario {
 
 /// The tallies of replications `0..replications`, merged over the buckets and replications.
 fn merged(scenario: &ValidScenario, replications: u64) -> Tally {
+    // The replications run on every core (each is seeded by its index, so the sum is the same).
+    let tallies: Vec<_> = (0..replications)
+        .into_par_iter()
+        .map(|index| replication_tally(scenario, index))
+        .collect();
     let mut whole = Tally::default();
-    for index in 0..replications {
-        for bucket in &replication_tally(scenario, index).buckets {
+    for tally in &tallies {
+        for bucket in &tally.buckets {
             whole.merge(bucket);
         }
     }
@@ -25,8 +31,8 @@ fn merged(scenario: &ValidScenario, replications: u64) -> Tally {
 
 /// Agents pause for a share `1 − e` of staffed time however busy they are when a pause comes due:
 /// a pause delayed by a call is taken in full, and the delay comes out of the next available
-/// period. Over about 10⁵ pause cycles the share's standard error is below 0.12 %, so 1 % is over
-/// four of them.
+/// period. Over about 4·10⁴ pause cycles a run the share's standard error is below 0.2 %, so 1 % is
+/// over four of them.
 #[test]
 fn available_share_of_staffed_time_is_the_efficiency() {
     for efficiency in [0.5, 0.82, 0.9] {
@@ -36,7 +42,7 @@ fn available_share_of_staffed_time_is_the_efficiency() {
         ] {
             let s = scenario(json!({
                 "agents": 100, "agent_efficiency": efficiency,
-                "window_minutes": 7_200, "warmup_minutes": 60,
+                "window_minutes": 2_880, "warmup_minutes": 60,
                 "dialer": dialer,
                 "live_answer_probability": 0.3,
                 "ring_seconds": {"live": {"dist": "lognormal", "mean": 8, "cv": 0.5},
@@ -60,7 +66,7 @@ fn available_share_of_staffed_time_is_the_efficiency() {
                 "efficiency {efficiency}, {:?}: occupancy {occupancy}",
                 s.dialer
             );
-            assert!(tally.connected > 100_000, "{}", tally.connected);
+            assert!(tally.connected > 40_000, "{}", tally.connected);
         }
     }
 }
