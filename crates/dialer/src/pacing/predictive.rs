@@ -116,7 +116,7 @@ const SHIFT_SPREAD: f64 = 3.0;
 /// four drops over 3 %, so it aims at 0.6 %; one of 1 000 at 1.7 %; from about 9 000 answers the
 /// target itself.
 pub fn shift_target(target: f64, limit: f64, answers: f64) -> f64 {
-    if !(answers > 0.0) || !answers.is_finite() {
+    if !answers.is_finite() || answers <= 0.0 {
         return target;
     }
     let b = SHIFT_SPREAD / answers.sqrt();
