@@ -112,8 +112,10 @@ impl<'m> Replication<'m> {
             }
             self.advance(time);
             self.events += 1;
+            // A patience timer of a caller already connected changes nothing: no decision to redo.
+            let stale = matches!(event, Event::Patience { ticket } if !self.is_waiting(ticket));
             self.handle(event);
-            if instant_pacing {
+            if instant_pacing && !stale {
                 self.pace();
             }
         }
@@ -320,6 +322,14 @@ impl<'m> Replication<'m> {
     #[inline]
     fn tally(&mut self, cohort: u32) -> Option<&mut Tally> {
         self.tallies.get_mut(cohort as usize)
+    }
+
+    /// Whether the caller of `ticket` is still waiting for an agent.
+    #[inline]
+    fn is_waiting(&self, ticket: u64) -> bool {
+        self.waiting
+            .binary_search_by_key(&ticket, |w| w.ticket)
+            .is_ok()
     }
 
     /// A waiting call's patience runs out: abandoned, unless it was connected meanwhile.

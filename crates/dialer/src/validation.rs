@@ -28,14 +28,17 @@ pub const MAX_TOTAL_CLOCK_EVENTS: f64 = 2e9;
 /// core (see [`Scenario::work_estimate`]): ten minutes.
 pub const MAX_WORK_SECONDS: f64 = 600.0;
 /// Work of one dial attempt and the events it brings (ring, answer, talk, wrap, pacing at a few
-/// nanoseconds a run), in nanoseconds of a reference core: the engine's ratio reference (100
-/// agents, a day) runs at about 1.6 million dial attempts a second on one core of the build host
-/// (BENCHMARKS.md).
-pub const DIAL_NANOS: f64 = 600.0;
+/// nanoseconds a run), in nanoseconds of a reference core: the ratio strategy on the throughput
+/// reference (8 hours, paced after every event) took 80–110 ns of CPU time per dial attempt at 100
+/// and at 1 000 agents on one core of the build host (BENCHMARKS.md, "Predictive pacing"); this
+/// allows half as much again.
+pub const DIAL_NANOS: f64 = 150.0;
 /// Work of one clock event (an agent pause, a strategy's wake), in nanoseconds of a reference core.
 pub const CLOCK_EVENT_NANOS: f64 = 60.0;
-/// How many times pacing runs per dial attempt when it runs after every event.
-const PACING_RUNS_PER_DIAL: f64 = 3.0;
+/// How many times pacing runs per dial attempt when it runs after every event (measured: 1.3 at 100
+/// agents and 1.4 at 1 000 on the predictive throughput reference; each dial brings its ring's end
+/// and, for a live answer, a talk's end).
+const PACING_RUNS_PER_DIAL: f64 = 1.5;
 /// Slack on the dial attempts of a dialer paced by its agents: the abandoned answers it risks.
 const AGENT_PACED_SLACK: f64 = 1.1;
 /// Most report buckets in one window (each holds its own counters and wait histogram).
@@ -521,6 +524,8 @@ impl Scenario {
             self.live_ring().mean() + self.mean_detect_seconds() + self.patience_seconds.mean(),
             self.window_minutes * 60.0,
             self.agents,
+            // The cost does not depend on the aim.
+            f64::INFINITY,
             |look_ahead| {
                 (
                     FreeAgents::new(

@@ -1,5 +1,6 @@
 //! The engine's own bookkeeping: the available share of agent time and the event queue's size.
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::replicate::replication_tally;
@@ -14,9 +15,14 @@ fn scenario(value: serde_json::Value) -> ValidScenario {
 
 /// The tallies of replications `0..replications`, merged over the buckets and replications.
 fn merged(scenario: &ValidScenario, replications: u64) -> Tally {
+    // The replications run on every core (each is seeded by its index, so the sum is the same).
+    let tallies: Vec<_> = (0..replications)
+        .into_par_iter()
+        .map(|index| replication_tally(scenario, index))
+        .collect();
     let mut whole = Tally::default();
-    for index in 0..replications {
-        for bucket in &replication_tally(scenario, index).buckets {
+    for tally in &tallies {
+        for bucket in &tally.buckets {
             whole.merge(bucket);
         }
     }

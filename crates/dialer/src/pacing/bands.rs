@@ -4,7 +4,8 @@
 //! number whose oldest band only moves forward (bands that leave the ring join one tail band). Each
 //! band keeps its count and the sum of its start times, so a member joins or leaves in O(1) and the
 //! band's mean age is known; [`StartBands::for_each`] hands each band's count and age range to a
-//! sum.
+//! sum. [`BandValues`] keeps what a sum found for each band, so that a member leaving later takes
+//! its band's share out of the sum without evaluating anything.
 
 /// Bands of start times in a ring.
 pub const BANDS: usize = 64;
@@ -23,6 +24,23 @@ pub struct StartBands {
     tail_count: u32,
     tail_sum: f64,
     members: u32,
+}
+
+/// Which band a member is in: a band of the ring by its number, or the tail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    /// The band of this number (start times `[number · width, (number + 1) · width)`).
+    Ring(i64),
+    /// The tail band, holding every band that left the ring.
+    Tail,
+}
+
+/// `floor(x)` as an integer, with no call into libm (a truncation, one less when it rounded up);
+/// for the times and band numbers of a simulation, well within `i64`.
+#[inline]
+pub fn floor_time(x: f64) -> i64 {
+    let truncated = x as i64;
+    truncated - i64::from((truncated as f64) > x)
 }
 
 impl StartBands {
@@ -58,7 +76,7 @@ impl StartBands {
 
     #[inline]
     fn band(&self, start: f64) -> i64 {
-        (start * self.inv_width).floor() as i64
+        floor_time(start * self.inv_width)
     }
 
     #[inline]
@@ -77,7 +95,7 @@ impl StartBands {
             self.count[slot] = 0;
             self.sum[slot] = 0.0;
             self.first += 1;
-            if self.count.iter().all(|&c| c == 0) {
+            if self.members == self.tail_count {
                 // Nothing left in the ring: jump straight to the new band.
                 self.first = self.first.max(band - BANDS as i64 + 1);
             }
@@ -118,11 +136,11 @@ impl StartBands {
         true
     }
 
-    /// Calls `f(count, lo, hi)` for every non-empty band at `now`: its members and their ages,
-    /// taken as spread evenly over at most the band's width around their mean age (the tail band:
-    /// all at its mean age).
+    /// Calls `f(band, count, lo, hi)` for every non-empty band at `now`: its members and their
+    /// ages, taken as spread evenly over at most the band's width around their mean age (the tail
+    /// band: all at its mean age).
     #[inline]
-    pub fn for_each(&self, now: f64, mut f: impl FnMut(u32, f64, f64)) {
+    pub fn for_each(&self, now: f64, mut f: impl FnMut(Band, u32, f64, f64)) {
         for offset in 0..BANDS as i64 {
             let band = self.first + offset;
             let slot = Self::slot(band);
@@ -135,11 +153,73 @@ impl StartBands {
             let youngest = (now - (band + 1) as f64 * self.width).max(0.0);
             let half = 0.5 * (oldest - youngest);
             let lo = (mean_age - half).max(0.0);
-            f(count, lo, lo.max(mean_age + half));
+            f(Band::Ring(band), count, lo, lo.max(mean_age + half));
         }
         if self.tail_count > 0 {
             let age = (now - self.tail_sum / f64::from(self.tail_count)).max(0.0);
-            f(self.tail_count, age, age);
+            f(Band::Tail, self.tail_count, age, age);
+        }
+    }
+}
+
+/// `N` figures per member of each band, as a full evaluation found them: a member leaving (or one
+/// joining a band that was evaluated) moves the sum by its band's figures, which is what the
+/// evaluation counted it for. A band the evaluation did not see has none.
+#[derive(Debug, Clone)]
+pub struct BandValues<const N: usize> {
+    /// Band numbers from here on were in the ring at the evaluation; older ones in the tail.
+    first: i64,
+    /// Bit `slot` set: the ring band in that slot was evaluated.
+    set: u64,
+    ring: [[f64; N]; BANDS],
+    tail: Option<[f64; N]>,
+}
+
+impl<const N: usize> Default for BandValues<N> {
+    fn default() -> Self {
+        Self {
+            first: 0,
+            set: 0,
+            ring: [[0.0; N]; BANDS],
+            tail: None,
+        }
+    }
+}
+
+impl<const N: usize> BandValues<N> {
+    /// Forgets every band's figures before an evaluation of `bands`.
+    #[inline]
+    pub fn clear(&mut self, bands: &StartBands) {
+        self.first = bands.first;
+        self.set = 0;
+        self.tail = None;
+    }
+
+    /// The evaluation found `values` per member of `band`.
+    #[inline]
+    pub fn record(&mut self, band: Band, values: [f64; N]) {
+        match band {
+            Band::Ring(number) => {
+                let slot = StartBands::slot(number);
+                self.ring[slot] = values;
+                self.set |= 1 << slot;
+            }
+            Band::Tail => self.tail = Some(values),
+        }
+    }
+
+    /// The figures of the band a member that started at `start` was in at the evaluation, if it
+    /// was evaluated.
+    #[inline]
+    pub fn get(&self, bands: &StartBands, start: f64) -> Option<[f64; N]> {
+        let band = bands.band(start);
+        if band < self.first {
+            self.tail
+        } else if band < self.first + BANDS as i64 {
+            let slot = StartBands::slot(band);
+            (self.set & (1 << slot) != 0).then(|| self.ring[slot])
+        } else {
+            None
         }
     }
 }
@@ -157,7 +237,8 @@ mod tests {
         assert_eq!(bands.len(), 200);
         // 100 s of starts over 64 bands of 1 s: the oldest have joined the tail.
         let (mut total, mut tail) = (0, 0);
-        bands.for_each(100.0, |count, lo, hi| {
+        bands.for_each(100.0, |band, count, lo, hi| {
+            assert_eq!(band == Band::Tail, lo == hi && hi > 64.0);
             total += count;
             if lo == hi {
                 tail = count;
@@ -171,12 +252,22 @@ mod tests {
         assert_eq!(bands.len(), 198);
         // Mean ages: the band holding starts 98.0 and 98.5 has mean age 1.75 at 100 s.
         let mut found = false;
-        bands.for_each(100.0, |count, lo, hi| {
+        bands.for_each(100.0, |_, count, lo, hi| {
             if count == 2 && (0.5 * (lo + hi) - 1.75).abs() < 1e-9 {
                 found = true;
             }
         });
         assert!(found);
+        for (x, floor) in [
+            (2.5, 2),
+            (-2.5, -3),
+            (-3.0, -3),
+            (0.0, 0),
+            (7.0, 7),
+            (-0.1, -1),
+        ] {
+            assert_eq!(floor_time(x), floor, "{x}");
+        }
         let mut empty = StartBands::new(1.0);
         assert!(!empty.remove(3.0));
         assert!(empty.is_empty());

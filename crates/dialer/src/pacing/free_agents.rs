@@ -14,10 +14,12 @@
 //!   no `ln` or `exp`.
 //!
 //! Between full evaluations (every eighth of a band's width of simulated time), the estimate moves
-//! on with its time derivative, and agents joining or leaving adjust it by their own `q`, so that a
-//! decision costs O(1) and a full evaluation O(K) per eighth of a band.
+//! on with its time derivative, and agents joining or leaving adjust it by what the last evaluation
+//! counted their band's agents for (a new agent's by `q` at age 0), so that a decision costs O(1)
+//! and a full evaluation O(K) per eighth of a band. Each age is one look-up of a row holding `q`,
+//! `∫q`, `∫q²` and their rises, so a band costs two look-ups and no division but one.
 
-use super::bands::{BANDS, StartBands};
+use super::bands::{BANDS, BandValues, StartBands};
 use crate::distribution::Sampler;
 /// Grid points of the tables of `∫q` and `∫q²`.
 const GRID: usize = 512;
@@ -32,12 +34,9 @@ const TAIL_SURVIVAL: f64 = 1e-4;
 pub struct CompletionTable {
     inv_step: f64,
     step: f64,
-    /// `q` at the grid points.
-    q: Vec<f64>,
-    /// `∫₀^a q` at the grid points.
-    q1: Vec<f64>,
-    /// `∫₀^a q²` at the grid points.
-    q2: Vec<f64>,
+    /// Per grid point: `q`, `∫₀^a q` and `∫₀^a q²`, then their rises to the next point (the last
+    /// point's rises are those of `q` held at its last value).
+    rows: Vec<[f64; 6]>,
 }
 
 impl CompletionTable {
@@ -59,46 +58,61 @@ impl CompletionTable {
             q1[i] = q1[i - 1] + 0.5 * step * (q[i - 1] + q[i]);
             q2[i] = q2[i - 1] + 0.5 * step * (q[i - 1] * q[i - 1] + q[i] * q[i]);
         }
+        let last = q[GRID - 1];
+        let rows = (0..GRID)
+            .map(|i| {
+                let rises = if i + 1 < GRID {
+                    [q[i + 1] - q[i], q1[i + 1] - q1[i], q2[i + 1] - q2[i]]
+                } else {
+                    [0.0, step * last, step * last * last]
+                };
+                [q[i], q1[i], q2[i], rises[0], rises[1], rises[2]]
+            })
+            .collect();
         Self {
             inv_step: 1.0 / step,
             step,
-            q,
-            q1,
-            q2,
+            rows,
         }
     }
 
-    /// Linear interpolation of a grid column at `age`, extended past the span with `q`'s last value
-    /// (`slope` gives the column's growth per second there).
+    /// `(q, ∫q, ∫q²)` at `age`: linear between grid points, and past the span `q` held at its
+    /// last value (the integrals growing by it).
     #[inline]
-    fn at(&self, column: &[f64], slope: f64, age: f64) -> f64 {
+    fn at(&self, age: f64) -> [f64; 3] {
         let x = age.max(0.0) * self.inv_step;
-        let i = x as usize;
-        if i + 1 >= GRID {
-            return column[GRID - 1] + (age - (GRID - 1) as f64 * self.step) * slope;
-        }
-        let f = x - i as f64;
-        column[i] + f * (column[i + 1] - column[i])
+        let (i, f) = if x < (GRID - 1) as f64 {
+            let i = x as usize;
+            (i, x - i as f64)
+        } else {
+            (GRID - 1, x - (GRID - 1) as f64)
+        };
+        let [q, q1, q2, dq, dq1, dq2] = self.rows[i];
+        let q = if i + 1 < GRID { q + f * dq } else { q };
+        [q, q1 + f * dq1, q2 + f * dq2]
     }
 
     /// `q(age)`.
     #[inline]
     pub fn q(&self, age: f64) -> f64 {
-        self.at(&self.q, 0.0, age)
+        self.at(age)[0]
     }
 
-    /// The mean of `q` and of `q²` over ages `[lo, hi]`.
+    /// Per agent of a band with ages spread over `[lo, hi]`: the mean of `q`, of `q(1 − q)`, and
+    /// of `q`'s change per second.
     #[inline]
-    fn mean_over(&self, lo: f64, hi: f64) -> (f64, f64) {
+    fn band_figures(&self, lo: f64, hi: f64) -> [f64; 3] {
         let width = hi - lo;
         if width <= 1e-9 * self.step {
+            // All at one age (the tail band): counted without a slope.
             let q = self.q(lo);
-            return (q, q * q);
+            return [q, q * (1.0 - q), 0.0];
         }
-        let last = self.q[GRID - 1];
-        let m1 = (self.at(&self.q1, last, hi) - self.at(&self.q1, last, lo)) / width;
-        let m2 = (self.at(&self.q2, last * last, hi) - self.at(&self.q2, last * last, lo)) / width;
-        (m1.clamp(0.0, 1.0), m2.clamp(0.0, 1.0))
+        let (low, high) = (self.at(lo), self.at(hi));
+        let inv = 1.0 / width;
+        let m1 = ((high[1] - low[1]) * inv).clamp(0.0, 1.0);
+        let m2 = ((high[2] - low[2]) * inv).clamp(0.0, 1.0);
+        [m1, (m1 - m2).max(0.0), (high[0] - low[0]) * inv]
     }
 
     /// The ages the table covers.
@@ -133,9 +147,12 @@ fn table_span(law: &Sampler, horizon: f64) -> f64 {
 pub struct BandedAges {
     table: CompletionTable,
     bands: StartBands,
+    inv_width: f64,
     /// Seconds of simulated time between full evaluations (0 = every time).
     refresh: f64,
     cache: Option<Cached>,
+    /// What the last full evaluation counted each band's agents for.
+    per_band: BandValues<3>,
 }
 
 /// The estimate at the last full evaluation, kept up to date as agents join and leave.
@@ -146,6 +163,9 @@ struct Cached {
     variance: f64,
     /// `d mean / dt`.
     slope: f64,
+    /// `q`, `q(1 − q)` and `q`'s change per second (over one band's width) of an agent that
+    /// starts at `at` or later.
+    fresh: [f64; 3],
 }
 
 impl BandedAges {
@@ -162,8 +182,10 @@ impl BandedAges {
         Self {
             table,
             bands: StartBands::new(width),
+            inv_width: 1.0 / width,
             refresh,
             cache: None,
+            per_band: BandValues::default(),
         }
     }
 
@@ -185,17 +207,32 @@ impl BandedAges {
         }
     }
 
-    /// Moves the cached estimate by one agent (`sign` ±1) that started at `start`.
+    /// `q`, `q(1 − q)` and `q`'s change per second (over one band's width) at `age`.
+    #[inline]
+    fn point(&self, age: f64) -> [f64; 3] {
+        let q = self.table.q(age);
+        let later = self.table.q(age + self.bands.width());
+        [q, q * (1.0 - q), (later - q) * self.inv_width]
+    }
+
+    /// Moves the cached estimate by one agent (`sign` ±1) that started at `start`: by its band's
+    /// figures at the last full evaluation (what that evaluation counted it for), by its own if
+    /// its band was not evaluated.
     #[inline]
     fn adjust(&mut self, start: f64, sign: f64) {
-        if let Some(cache) = &mut self.cache {
-            let width = self.bands.width();
-            let age = (cache.at - start).max(0.0);
-            let q = self.table.q(age);
-            let dq = (self.table.q(age + width) - q) / width;
-            cache.mean += sign * q;
-            cache.variance = (cache.variance + sign * q * (1.0 - q)).max(0.0);
-            cache.slope += sign * dq;
+        if let Some(cache) = &self.cache {
+            let [q, spread, slope] = if start >= cache.at {
+                cache.fresh
+            } else if let Some(figures) = self.per_band.get(&self.bands, start) {
+                figures
+            } else {
+                self.point(cache.at - start)
+            };
+            if let Some(cache) = &mut self.cache {
+                cache.mean += sign * q;
+                cache.variance = (cache.variance + sign * spread).max(0.0);
+                cache.slope += sign * slope;
+            }
         }
     }
 
@@ -220,21 +257,24 @@ impl BandedAges {
     }
 
     /// The full O(K) evaluation.
-    fn evaluate(&self, now: f64) -> Cached {
-        let (mut mean, mut second, mut slope) = (0.0, 0.0, 0.0);
-        self.bands.for_each(now, |count, lo, hi| {
+    fn evaluate(&mut self, now: f64) -> Cached {
+        let (mut mean, mut variance, mut slope) = (0.0, 0.0, 0.0);
+        let (table, bands, per_band) = (&self.table, &self.bands, &mut self.per_band);
+        per_band.clear(bands);
+        bands.for_each(now, |band, count, lo, hi| {
             let c = f64::from(count);
-            let (m1, m2) = self.table.mean_over(lo, hi);
-            mean += c * m1;
-            second += c * m2;
-            let width = (hi - lo).max(1e-9);
-            slope += c * (self.table.q(hi) - self.table.q(lo)) / width;
+            let figures = table.band_figures(lo, hi);
+            mean += c * figures[0];
+            variance += c * figures[1];
+            slope += c * figures[2];
+            per_band.record(band, figures);
         });
         Cached {
             at: now,
             mean,
-            variance: (mean - second).max(0.0),
+            variance,
             slope,
+            fresh: self.point(0.0),
         }
     }
 }

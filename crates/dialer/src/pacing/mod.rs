@@ -207,13 +207,16 @@ impl Pacing {
     /// The strategy for `mode`. `live_probability` is the campaign's expected answer rate (the
     /// predictive strategy starts from it), `look_ahead` how far ahead the predictive strategy
     /// counts agents becoming free (seconds), `window` the window's length in seconds and
-    /// `lookout(look_ahead)` the predictive strategy's trackers of busy agents and ringing lines.
+    /// `lookout(look_ahead)` the predictive strategy's trackers of busy agents and ringing lines,
+    /// `shift_answers` the live answers a shift is expected to connect (the predictive strategy
+    /// aims lower when they are few).
     pub fn new(
         mode: &DialerMode,
         live_probability: f64,
         look_ahead: f64,
         window: f64,
         agents: u32,
+        shift_answers: f64,
         lookout: impl FnOnce(f64) -> (FreeAgents, RingingLines),
     ) -> Self {
         match *mode {
@@ -236,13 +239,10 @@ impl Pacing {
             )),
             DialerMode::Predictive { abandon_target } => {
                 let (free, ringing) = lookout(look_ahead);
-                Self::Predictive(Box::new(Predictive::new(
-                    abandon_target,
-                    live_probability,
-                    agents,
-                    free,
-                    ringing,
-                )))
+                Self::Predictive(Box::new(
+                    Predictive::new(abandon_target, live_probability, agents, free, ringing)
+                        .for_shift(shift_answers),
+                ))
             }
         }
     }
@@ -258,6 +258,7 @@ impl Pacing {
             model.live_ring_mean + model.detect_mean + model.patience_mean,
             model.window,
             model.agents,
+            shift_answers(model),
             |look_ahead| {
                 (
                     FreeAgents::new(
@@ -271,6 +272,29 @@ impl Pacing {
             },
         )
     }
+}
+
+/// Share of their available time agents are taken to talk or wrap, for [`shift_answers`].
+const PLANNED_OCCUPANCY: f64 = 0.85;
+
+/// Live answers a shift (the counted part of the window) is expected to connect: the available
+/// agents at [`PLANNED_OCCUPANCY`], over each segment's mean talk plus the mean wrap.
+pub fn shift_answers(model: &Model) -> f64 {
+    let available = match model.pauses {
+        Some((available, paused)) => available / (available + paused),
+        None => 1.0,
+    };
+    model
+        .schedule
+        .segments()
+        .iter()
+        .map(|segment| {
+            let seconds =
+                (segment.end.min(model.window) - segment.start.max(model.warmup)).max(0.0);
+            let handle = (segment.talk.mean() + model.wrap_mean).max(1.0);
+            f64::from(model.agents) * available * PLANNED_OCCUPANCY * seconds / handle
+        })
+        .sum()
 }
 
 impl PacingStrategy for Box<Predictive> {
