@@ -96,7 +96,7 @@ def test_a_dict_input_and_python_ranges_give_the_same_rows(seed_plan: Dict[str, 
 
 def test_progress_is_reported_and_can_stop_the_plan() -> None:
     seen: List[tuple] = []
-    result = plan(SEED, agents="8", answer_rate="0.38", strategy="progressive,ratio:1.5", replications=10,
+    result = plan(SEED, agents="8", answer_rate="0.38", strategy="progressive,ratio:1.5", replications=10, risk=0.3,
                   progress=lambda *p: seen.append(p))
     assert seen[0] == (0, 2, 0)
     assert seen[-1] == (2, 2, len(result["rows"]))
@@ -125,7 +125,7 @@ def test_the_gil_is_released_while_a_plan_runs() -> None:
     thread.start()
     started = time.perf_counter()
     try:
-        plan(SEED, agents="8..12:2", answer_rate="0.36..0.40:0.02", strategy="progressive,ratio:1.5",
+        plan(SEED, agents="8..12:2", answer_rate="0.36..0.40:0.02", strategy="progressive,ratio:1.5", risk=0.3,
              replications=20)
     finally:
         running = False
