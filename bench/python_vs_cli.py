@@ -1,7 +1,7 @@
 """The seed example's run from Python against ``cxone-sim run``, in the same session, alternated.
 
 Measures, ROUNDS times each, in alternation so that the machine's load affects both alike:
-  cli      ``cxone-sim run --json examples/seed_payload.json`` as a process (start-up included);
+  cli      ``cxone-sim run --backend local --json examples/seed_payload.json`` as a process (start-up included);
   py-proc  ``python -c "...run_simulation(payload)"`` as a process (interpreter and import included);
   py-call  one ``CXoneAnswerSimulator(...).run_simulation(payload)`` call in this process.
 Prints the medians as a markdown table and the ratios py/cli. Every run checks its result.
@@ -58,7 +58,7 @@ def main() -> int:
     rates = {}
     for _ in range(args.rounds):
         seconds, proc = timed(
-            lambda: subprocess.run([args.bin, "run", "--json", str(PAYLOAD)], capture_output=True, text=True, env=env, cwd=work)
+            lambda: subprocess.run([args.bin, "run", "--backend", "local", "--json", str(PAYLOAD)], capture_output=True, text=True, env=env, cwd=work)
         )
         assert proc.returncode == 0, proc.stderr
         rates["cli"] = json.loads(proc.stdout)["simulation_result"]["predictiveDialerSettings"]["answerRate"]

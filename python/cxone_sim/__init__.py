@@ -16,14 +16,19 @@ or ``CXONE_BACKEND=cxone``; then they go to a CXone-compatible server.
 >>> result["status"]
 'SUCCESS'
 
-Beyond the seed: :func:`simulate` runs the engine on a scenario or payload dict.
+Beyond the seed: :func:`simulate` runs the engine on a scenario or payload dict; :func:`plan` and
+:func:`plan_frame` (pandas) sweep strategies, agents and answer rates and recommend a setting, as
+``cxone-sim plan`` does; :func:`import_history` turns CXone or Genesys exports (or a CSV) into a
+historical matrix, as ``cxone-sim history import`` does.
 """
 
 from ._errors import ComplianceError, CXoneError, ValidationError
 from ._native import __version__
 from .client import CXoneAuthManager, CXoneSimulationClient
 from .engine import simulate
+from .history import import_history
 from .models import HistoricalCallMatrix, PredictiveSimulationPayload
+from .planning import plan, plan_frame, plan_rows
 from .pipeline import (
     CXoneAnswerSimulator,
     SimulationAuditLogger,
@@ -42,6 +47,10 @@ __all__ = [
     "PredictiveSimulationPayload",
     "SimulationAuditLogger",
     "ValidationError",
+    "import_history",
+    "plan",
+    "plan_frame",
+    "plan_rows",
     "simulate",
     "sync_workforce_planner",
     "validate_simulation_variance",

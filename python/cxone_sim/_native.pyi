@@ -3,7 +3,7 @@
 Documents and results cross as JSON text; the Python modules decode them.
 """
 
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 __version__: str
 
@@ -18,6 +18,35 @@ def variance(simulated_rate: float, history: str, threshold: float) -> str:
 
 def simulate(document: str, replications: Optional[int] = None, seed: Optional[int] = None) -> str:
     """The engine's report (JSON text) for a payload or a scenario (JSON text); releases the GIL."""
+
+def plan(
+    document: str,
+    name: str,
+    answer_rate: Optional[str] = None,
+    agents: Optional[str] = None,
+    strategy: Optional[str] = None,
+    regime: Optional[str] = None,
+    risk: Optional[float] = None,
+    risk_basis: Optional[str] = None,
+    target_connects_per_hour: Optional[float] = None,
+    replications: Optional[int] = None,
+    seed: Optional[int] = None,
+    progress: Optional[Callable[[int, int, int], object]] = None,
+) -> str:
+    """The ``cxone-sim plan --json`` document (JSON text) for a payload or scenario (JSON text);
+    ``progress(units_done, units, rows)`` after each unit; releases the GIL."""
+
+def import_history(
+    source: str,
+    paths: List[str],
+    skills: List[str],
+    campaign: Optional[str],
+    answered: str,
+    tz: str,
+    bucket_minutes: Optional[int],
+    columns: List[Tuple[str, str]],
+) -> str:
+    """``{"historical_matrix", "source"}`` (JSON text) of the exports, as ``history import --json``."""
 
 def deliver_webhook(
     url: str, campaign_id: str, variance: str, secret: Optional[str] = None, bearer: Optional[str] = None

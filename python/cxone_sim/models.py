@@ -141,6 +141,8 @@ _BUCKET_FIELDS: Tuple[Field, ...] = (
     ("calls_attempted", lambda l, v, e: _as_int(l, v, e, _U64), True, _U64 - 1),
     ("calls_answered", lambda l, v, e: _as_int(l, v, e, _U64), True, 0),
     ("avg_talk_time_seconds", _as_float, True, 1.0),
+    # Beyond the seed: abandoned calls, when the history records them (at most the answers).
+    ("abandons", lambda l, v, e: _as_int(l, v, e, _U64), False, None),
 )
 
 _PAYLOAD_FIELDS: Tuple[Field, ...] = (
@@ -220,7 +222,8 @@ def _sorted(errors: List[Error]) -> List[Error]:
 class HistoricalCallMatrix:
     """One time bucket of history: ``time_bucket`` (``HH:MM-HH:MM``), ``calls_attempted``,
     ``calls_answered`` (live answers, at most the attempts) and ``avg_talk_time_seconds`` (more than 0,
-    at most a day).
+    at most a day); beyond the seed, ``abandons`` (at most the answers) when the history has them, as
+    :func:`cxone_sim.import_history` gives them.
 
     >>> HistoricalCallMatrix(time_bucket="09:00-10:00", calls_attempted=500, calls_answered=190,
     ...                      avg_talk_time_seconds=145)
@@ -232,6 +235,7 @@ class HistoricalCallMatrix:
     calls_attempted: int
     calls_answered: int
     avg_talk_time_seconds: float
+    abandons: Optional[int]
 
     def __init__(self, **data: Any) -> None:
         values = _validated_bucket(data, ())
@@ -251,8 +255,11 @@ class HistoricalCallMatrix:
         return cls(**data)
 
     def model_dump(self) -> Dict[str, Any]:
-        """The bucket as a dict with the seed's (snake_case) keys."""
-        return {name: getattr(self, name) for name in self.__slots__}
+        """The bucket as a dict with the seed's (snake_case) keys (``abandons`` only when set)."""
+        out = {name: getattr(self, name) for name in self.__slots__}
+        if out["abandons"] is None:
+            del out["abandons"]
+        return out
 
     def model_dump_json(self) -> str:
         """The bucket as JSON text."""

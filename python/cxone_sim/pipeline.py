@@ -6,6 +6,14 @@ with probability adjustments → variance check → webhook when compliant → a
 The variance check, the webhook delivery (Standard Webhooks signatures, retries) and the audit line
 (one locked, flushed append per run) are the Rust crates' code, so a run from Python and a run from
 the command line compute, notify and record the same things.
+
+The order itself is kept here as well as in ``crates/cli/src/pipeline.rs``, on purpose: in the seed,
+``CXoneAnswerSimulator`` composes public objects — ``self.client`` (a
+:class:`CXoneSimulationClient`), ``self.audit_logger`` (a :class:`SimulationAuditLogger`),
+:func:`validate_simulation_variance` and :func:`sync_workforce_planner` — that its readers replace
+or wrap (a client with its own token handling, a logger writing elsewhere). One native call running
+the whole pipeline would bypass them. So Python owns the sequence of five calls and nothing else;
+every step it calls is the Rust step the command runs.
 """
 
 from __future__ import annotations

@@ -1,30 +1,19 @@
 //! `simulate`: the engine on a payload or a scenario (DESIGN §5.6), as `cxone-sim simulate` runs it.
 
+use cli::plan::DocumentKind;
 use contract::SimulateRequest;
 use dialer::Scenario;
 use pyo3::prelude::*;
 use serde_json::Value;
 
-use crate::errors::{self, VALUE_ERROR};
+use crate::errors;
 use crate::payload;
-
-/// A payload has a `historical_matrix`; a scenario has a `dialer` or a `window_minutes`.
-fn is_payload(value: &Value) -> Option<bool> {
-    let object = value.as_object()?;
-    if object.contains_key("historical_matrix") {
-        Some(true)
-    } else if object.contains_key("dialer") || object.contains_key("window_minutes") {
-        Some(false)
-    } else {
-        None
-    }
-}
 
 /// The scenario a payload (mapped as the emulator maps it, DESIGN §5.5) or a scenario document gives.
 fn scenario_of(py: Python<'_>, document: &str) -> PyResult<Scenario> {
     let value: Value = errors::decode(py, "scenario", document)?;
-    match is_payload(&value) {
-        Some(true) => {
+    match DocumentKind::of(&value) {
+        Some(DocumentKind::Payload) => {
             let payload = payload::validated_payload(py, document)?;
             let request = SimulateRequest::from_payload(&payload);
             // Checked as the emulator checks it, then opened again: the seed and replications given
@@ -35,18 +24,8 @@ fn scenario_of(py: Python<'_>, document: &str) -> PyResult<Scenario> {
                     errors::rule_violations(py, payload::PAYLOAD, [(String::new(), failure.detail)])
                 })
         }
-        Some(false) => errors::decode(py, "scenario", document),
-        None => Err(errors::validation_error(
-            py,
-            "scenario",
-            vec![(
-                String::new(),
-                "is neither a payload (it has no `historical_matrix`) nor a scenario (it has no \
-                 `dialer`); see examples/seed_payload.json and examples/ratio_scenario.json"
-                    .to_owned(),
-                VALUE_ERROR,
-            )],
-        )),
+        Some(DocumentKind::Scenario) => errors::decode(py, "scenario", document),
+        None => Err(errors::neither_kind(py, "scenario")),
     }
 }
 

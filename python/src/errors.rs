@@ -42,6 +42,21 @@ pub fn rule_violations(
     validation_error(py, title, list)
 }
 
+/// `ValidationError` for a document that is neither a payload nor a scenario.
+pub fn neither_kind(py: Python<'_>, title: &str) -> PyErr {
+    validation_error(
+        py,
+        title,
+        vec![(
+            String::new(),
+            "is neither a payload (it has no `historical_matrix`) nor a scenario (it has no \
+             `dialer`); see examples/seed_payload.json and examples/ratio_scenario.json"
+                .to_owned(),
+            VALUE_ERROR,
+        )],
+    )
+}
+
 /// The violations of a JSON document that does not decode: its path and serde's message.
 pub fn decode_violation(error: &serde_path_to_error::Error<serde_json::Error>) -> Violation {
     let path = error.path().to_string();

@@ -10,7 +10,7 @@ import re
 import subprocess
 import threading
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, Optional
 
 import pytest
 
@@ -22,6 +22,17 @@ SEED_PAYLOAD = json.loads((REPO / "examples" / "seed_payload.json").read_text())
 def seed_payload() -> dict:
     """The seed's example payload as a dict (a fresh copy per test)."""
     return copy.deepcopy(SEED_PAYLOAD)
+
+
+@pytest.fixture
+def pandas() -> Any:
+    """pandas, or a skip when it is not installed; with ``CXONE_SIM_REQUIRE_PANDAS`` set (CI) its
+    absence fails the test instead."""
+    if os.environ.get("CXONE_SIM_REQUIRE_PANDAS"):
+        import pandas as required
+
+        return required
+    return pytest.importorskip("pandas")
 
 
 @pytest.fixture(autouse=True)

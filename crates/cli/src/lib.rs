@@ -6,6 +6,8 @@
 //! - [`webhook`]: the workforce-planner notification (Standard Webhooks signatures, retries).
 //! - [`audit`]: the JSON Lines audit log, one locked, flushed line per run.
 //! - [`clip`]: text cut to a size on a character boundary.
+//! - [`plan`]: `plan`'s grid from a document and flags, and its rows run into the `--json`
+//!   document and the recommendation.
 //!
 //! The binary (`src/main.rs`) holds the rest: the command line, configuration and the pipeline.
 //!
@@ -21,4 +23,5 @@
 pub mod any_backend;
 pub mod audit;
 pub mod clip;
+pub mod plan;
 pub mod webhook;

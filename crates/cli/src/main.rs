@@ -10,7 +10,8 @@
 //!   workforce-planner notification and the JSON Lines audit log.
 //! - `input`, `output`, `failure`: reading files, printing tables and JSON, exit codes and hints.
 //! - `signals`: SIGINT and SIGTERM.
-//! - `plan_cmd`, `plan_table`, `plan_report`: `plan` and `plan merge` over the `planner` crate, their
+//! - `plan_cmd`, `plan_table`, `plan_report`: `plan` and `plan merge` over the library's `plan`
+//!   module (the grid and the rows, shared with the Python package) and the `planner` crate, their
 //!   tables and the HTML report.
 //! - `progress`: the progress bars of long engine runs and plans.
 

@@ -13,11 +13,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::anyhow;
-use cxone::{Payload, SimulateRequest};
-use dialer::{DialerMode, Scenario};
-use planner::document::{self, JsonDocument};
+use cli::plan::{DocumentKind, PlanDocument, RowSink, SpecError};
+use cxone::Payload;
+use planner::document;
 use planner::merge::{MergedRows, read_part};
-use planner::{Collector, PlanError, PlanFlags, PlanInput, PlanSpec, RiskBasis, Shard};
+use planner::{PlanError, PlanFlags, PlanSpec, RiskBasis, Shard};
 use serde_json::Value;
 use tempfile::NamedTempFile;
 
@@ -28,7 +28,6 @@ use crate::input;
 use crate::plan_report;
 use crate::plan_table;
 use crate::progress::PlanProgress;
-use crate::simulate_cmd::{FileKind, kind_of};
 
 /// What a plan writes, besides stdout.
 type Targets = PlanOutputs;
@@ -94,12 +93,14 @@ async fn run_plan(args: &PlanArgs) -> Outcome {
             Some(shard) => run_shard(&run_spec, shard, &stop, &progress).map(|()| None),
             None => {
                 let mut writers = Writers::open(&run_spec, &targets)?;
-                planner::run_plan(
+                let Writers { sink, csv } = &mut writers;
+                cli::plan::run_rows(
                     &run_spec,
                     None,
-                    &mut |text, row| {
+                    sink,
+                    &mut |index, _, row| {
                         check(&stop)?;
-                        writers.row(text, row)
+                        csv_row(csv.as_mut(), index, row)
                     },
                     &mut |p| progress.update(p),
                 )?;
@@ -261,104 +262,27 @@ fn plan_spec(path: &Path, flags: &PlanFlags) -> Result<PlanSpec, Failure> {
     let source = input::source_name(path);
     let text = input::read_text(path)?;
     let value: Value = input::parse_json(&text, "JSON file", path)?;
-    match kind_of(&value) {
-        Some(FileKind::Payload) => {
+    let document = match DocumentKind::of(&value) {
+        Some(DocumentKind::Payload) => {
             let mut payload: Payload = input::parse_json(&text, "payload", path)?;
             if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
                 payload.campaign_id = id;
             }
-            payload
-                .validate()
-                .map_err(|v| crate::output::violations_failure(&source, &v))?;
-            let request = SimulateRequest::from_payload(&payload);
-            let at = |rate: f64| payload_scenario_at(&request, &payload.campaign_id, rate);
-            let base = at(payload.answer_rate).map_err(|e| Failure::invalid(anyhow!("{e}")))?;
-            let bucket_rates = payload
-                .historical_matrix
-                .iter()
-                .filter(|b| b.calls_attempted > 0)
-                .map(|b| b.calls_answered as f64 / b.calls_attempted as f64)
-                .collect();
-            let input = PlanInput {
-                name: source,
-                answer_rate: payload.answer_rate,
-                agents: base.agents,
-                dialer: base.dialer,
-                bucket_rates,
-                scenario_at: &at,
-            };
-            PlanSpec::build(flags, &input).map_err(invalid)
+            PlanDocument::Payload(Box::new(payload))
         }
-        Some(FileKind::Scenario) => {
-            let scenario: Scenario = input::parse_json(&text, "scenario", path)?;
-            let scenario = scenario.validate().map_err(|violations| {
-                let list: Vec<cxone::Violation> = violations
-                    .into_iter()
-                    .map(|v| cxone::Violation::new(v.path, v.message))
-                    .collect();
-                crate::output::violations_failure(&source, &list)
-            })?;
-            let scenario = scenario.into_scenario();
-            let rate = scenario.live_share();
-            let at = |r: f64| Ok(scenario_at_answer_rate(&scenario, r));
-            let bucket_rates = scenario.live_shares();
-            let input = PlanInput {
-                name: source,
-                answer_rate: rate,
-                agents: scenario.agents,
-                dialer: scenario.dialer,
-                bucket_rates,
-                scenario_at: &at,
-            };
-            PlanSpec::build(flags, &input).map_err(invalid)
+        Some(DocumentKind::Scenario) => {
+            PlanDocument::Scenario(Box::new(input::parse_json(&text, "scenario", path)?))
         }
-        None => Err(Failure::invalid(anyhow!(
-            "{source} is neither a payload (it has no `historical_matrix`) nor a scenario (it has no `dialer`)"
-        ))),
-    }
-}
-
-/// The payload's scenario at another answer rate: the one mapping from a payload to the engine
-/// (DESIGN §5.5), as `run` and `simulate` use it.
-fn payload_scenario_at(
-    request: &SimulateRequest,
-    campaign_id: &str,
-    rate: f64,
-) -> Result<Scenario, String> {
-    emulator::scenario_for_request(&request.with_answer_rate(rate), campaign_id)
-        .map(dialer::ValidScenario::into_scenario)
-        .map_err(|failure| failure.detail)
-}
-
-/// Highest live-answer probability a bucket is given (as the payload mapping clamps, DESIGN §5.5).
-const MAX_LIVE_PROBABILITY: f64 = 0.99;
-
-/// A scenario at another answer rate: its level set to `rate`, each bucket's scaled in proportion
-/// (at most [`MAX_LIVE_PROBABILITY`]).
-fn scenario_at_answer_rate(scenario: &Scenario, rate: f64) -> Scenario {
-    let base = scenario.live_share();
-    let mut out = scenario.clone();
-    match &mut out.outcomes {
-        // The live share moves and the other outcomes scale in proportion.
-        Some(outcomes) => {
-            let [live, machine, busy, no_answer, invalid] = outcomes.shares_with_live(rate);
-            (outcomes.live, outcomes.machine, outcomes.busy) = (live, machine, busy);
-            (outcomes.no_answer, outcomes.invalid) = (no_answer, invalid);
+        None => {
+            return Err(Failure::invalid(anyhow!(
+                "{source} is neither a payload (it has no `historical_matrix`) nor a scenario (it has no `dialer`)"
+            )));
         }
-        None => out.live_answer_probability = Some(rate),
-    }
-    if let Some(buckets) = &mut out.buckets {
-        for b in buckets {
-            if let Some(p) = &mut b.live_answer_probability {
-                *p = if base > 0.0 {
-                    (*p * rate / base).min(MAX_LIVE_PROBABILITY)
-                } else {
-                    rate
-                };
-            }
-        }
-    }
-    out
+    };
+    cli::plan::plan_spec(source.clone(), document, flags).map_err(|e| match e {
+        SpecError::Violations(list) => crate::output::violations_failure(&source, &list),
+        SpecError::Plan(e) => invalid(e),
+    })
 }
 
 /// Runs one shard, writing its JSON Lines to a spool file that goes to stdout only when complete.
@@ -458,20 +382,15 @@ impl AtomicFile {
     }
 }
 
-/// Where rows go as they come: the JSON document (spooled), the CSV file, the summary.
+/// Where rows go as they come: the JSON document (spooled) and the summary, and the CSV file.
 struct Writers {
-    json: Option<JsonDocument<BufWriter<NamedTempFile>>>,
+    sink: RowSink<BufWriter<NamedTempFile>>,
     csv: Option<AtomicFile>,
-    collector: Collector,
 }
 
 impl Writers {
     fn open(spec: &PlanSpec, targets: &Targets) -> Result<Self, Failure> {
-        let json = if targets.json {
-            Some(JsonDocument::begin(spool()?, spec).map_err(io)?)
-        } else {
-            None
-        };
+        let json = if targets.json { Some(spool()?) } else { None };
         let csv = match &targets.csv {
             Some(path) => {
                 let mut file = AtomicFile::create(path)?;
@@ -481,33 +400,40 @@ impl Writers {
             None => None,
         };
         Ok(Self {
-            json,
+            sink: RowSink::new(spec, json).map_err(io)?,
             csv,
-            collector: Collector::default(),
         })
     }
 
+    /// A row of a merge: into the CSV file and the sink.
     fn row(&mut self, text: &str, row: &planner::RowSummary) -> Result<(), Failure> {
-        if let Some(json) = &mut self.json {
-            json.row(text).map_err(io)?;
-        }
-        if let Some(csv) = &mut self.csv {
-            writeln!(
-                csv.writer(),
-                "{}",
-                document::csv_line(self.collector.rows(), row)
-            )
-            .map_err(io)?;
-        }
-        self.collector.add(row);
-        Ok(())
+        csv_row(self.csv.as_mut(), self.sink.rows(), row)?;
+        self.sink.row(text, row).map_err(io)
+    }
+}
+
+fn csv_row(
+    csv: Option<&mut AtomicFile>,
+    index: usize,
+    row: &planner::RowSummary,
+) -> Result<(), Failure> {
+    match csv {
+        Some(csv) => writeln!(csv.writer(), "{}", document::csv_line(index, row)).map_err(io),
+        None => Ok(()),
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        io(e)
     }
 }
 
 /// The conclusions: the report, the CSV and the JSON document or the tables; exit 3 without a
 /// recommendation.
 async fn finish(spec: &PlanSpec, writers: Writers, targets: &Targets) -> Outcome {
-    let outcome = writers.collector.finish(spec);
+    let Writers { sink, csv } = writers;
+    let (outcome, json) = sink.finish(spec).map_err(io)?;
     if let Some(path) = &targets.report {
         let mut file = AtomicFile::create(path)?;
         let day = match &outcome.recommendation {
@@ -528,11 +454,11 @@ async fn finish(spec: &PlanSpec, writers: Writers, targets: &Targets) -> Outcome
         file.writer().write_all(html.as_bytes()).map_err(io)?;
         file.commit()?;
     }
-    if let Some(csv) = writers.csv {
+    if let Some(csv) = csv {
         csv.commit()?;
     }
-    match writers.json {
-        Some(json) => copy_to_stdout(json.finish(spec, &outcome).map_err(io)?)?,
+    match json {
+        Some(json) => copy_to_stdout(json)?,
         None => plan_table::print(spec, &outcome),
     }
     match &outcome.recommendation {
@@ -546,10 +472,4 @@ async fn finish(spec: &PlanSpec, writers: Writers, targets: &Targets) -> Outcome
             ),
         }),
     }
-}
-
-/// The input's own setting, for comparisons: its dialer and agents.
-pub fn own_setting(spec: &PlanSpec) -> (DialerMode, u32) {
-    let base = &spec.bases[spec.planning_index];
-    (base.dialer, base.agents)
 }

@@ -7,7 +7,7 @@ use planner::strategy::describe;
 use planner::{Outcome, PlanSpec, Setting};
 
 use crate::output::{self, percent};
-use crate::plan_cmd::own_setting;
+use cli::plan::own_setting;
 
 /// Width of the tables when stdout is not a terminal.
 const WIDTH: u16 = 120;

@@ -2,6 +2,7 @@
 //! or JSON.
 
 use anyhow::anyhow;
+use cli::plan::DocumentKind;
 use comfy_table::Cell;
 use cxone::{Payload, SimulateRequest};
 use dialer::Scenario;
@@ -14,34 +15,16 @@ use crate::input;
 use crate::output::{self, count, percent, rate};
 use crate::progress::EngineProgress;
 
-/// What kind of file was given.
-pub(crate) enum FileKind {
-    /// A payload (it has `historical_matrix`).
-    Payload,
-    /// An engine scenario (it has `dialer` or `window_minutes`).
-    Scenario,
-}
-
-/// Tells a payload from a scenario by its keys.
-pub(crate) fn kind_of(value: &Value) -> Option<FileKind> {
-    let object = value.as_object()?;
-    if object.contains_key("historical_matrix") {
-        Some(FileKind::Payload)
-    } else if object.contains_key("dialer") || object.contains_key("window_minutes") {
-        Some(FileKind::Scenario)
-    } else {
-        None
-    }
-}
-
 /// Builds the scenario, runs it with a progress bar, prints the report.
 pub async fn run(args: &SimulateArgs) -> Outcome {
     let source = input::source_name(&args.file);
     let text = input::read_text(&args.file)?;
     let value: Value = input::parse_json(&text, "JSON file", &args.file)?;
-    let mut scenario = match kind_of(&value) {
-        Some(FileKind::Payload) => scenario_from_payload(&text, args)?,
-        Some(FileKind::Scenario) => input::parse_json::<Scenario>(&text, "scenario", &args.file)?,
+    let mut scenario = match DocumentKind::of(&value) {
+        Some(DocumentKind::Payload) => scenario_from_payload(&text, args)?,
+        Some(DocumentKind::Scenario) => {
+            input::parse_json::<Scenario>(&text, "scenario", &args.file)?
+        }
         None => {
             return Err(Failure::invalid(anyhow!(
                 "{source} is neither a payload (it has no `historical_matrix`) nor a scenario (it has no `dialer`)"
