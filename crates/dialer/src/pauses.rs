@@ -39,6 +39,11 @@ impl PauseLaw {
             paused: (1.0 - e) * PAUSE_CYCLE_SECONDS,
         })
     }
+
+    /// Share of staffed time an agent is available: the efficiency the law was made for.
+    pub fn available_share(&self) -> f64 {
+        self.available / (self.available + self.paused)
+    }
 }
 
 /// The pause clocks of one replication's agents.

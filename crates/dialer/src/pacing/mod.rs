@@ -280,10 +280,7 @@ const PLANNED_OCCUPANCY: f64 = 0.85;
 /// Live answers a shift (the counted part of the window) is expected to connect: the available
 /// agents at [`PLANNED_OCCUPANCY`], over each segment's mean talk plus the mean wrap.
 pub fn shift_answers(model: &Model) -> f64 {
-    let available = match model.pauses {
-        Some((available, paused)) => available / (available + paused),
-        None => 1.0,
-    };
+    let available = model.pauses.map_or(1.0, |law| law.available_share());
     model
         .schedule
         .segments()
