@@ -5,6 +5,8 @@
 //! # Layout
 //! - [`payload`]: the payload file a user writes (the seed's `PredictiveSimulationPayload`) and
 //!   [`ValidPayload`], a payload that passed its checks.
+//! - [`fields`]: one table per type of its fields, kinds, ranges and help: the one home of the
+//!   per-field ranges, and the document check's description ([`violation::shape`]).
 //! - [`validate`]: the rules of the payload and the request body; every violation with its path;
 //!   the inferred agent count ([`validate::infer_agents`]).
 //! - [`simulate`]: the simulate request ([`SimulateRequest`], strict) and answer ([`SimulateResponse`],
@@ -33,6 +35,7 @@
 //! assert!(check.is_compliant);
 //! ```
 
+pub mod fields;
 pub mod metrics;
 pub mod model;
 pub mod payload;

@@ -1,8 +1,12 @@
 //! Validation rules shared by the payload file and the simulate request body.
 //!
+//! The per-field ranges live in [`crate::fields`], the one table per type; this module adds the rules
+//! across fields (answered calls at most the attempts, buckets that do not overlap, the inferred agents).
+//!
 //! Every rule appends to a list instead of stopping, so a user sees every mistake in one go, each with
 //! the path of the field that holds it (`historical_matrix[2].calls_answered`).
 
+use crate::fields;
 use crate::payload::HistoricalBucket;
 
 pub use violation::Violation;
@@ -80,58 +84,6 @@ pub fn check_campaign_id(id: &str) -> Result<(), String> {
     }
 }
 
-pub(crate) fn campaign_id(path: &str, id: &str, out: &mut Vec<Violation>) {
-    if let Err(message) = check_campaign_id(id) {
-        out.push(Violation::new(path, message));
-    }
-}
-
-/// `value` must be finite and within `[lo, hi]`.
-pub(crate) fn range(path: &str, value: f64, lo: f64, hi: f64, out: &mut Vec<Violation>) {
-    if !value.is_finite() {
-        out.push(Violation::new(
-            path,
-            format!("must be a finite number between {lo} and {hi}"),
-        ));
-    } else if !(lo..=hi).contains(&value) {
-        out.push(Violation::new(
-            path,
-            format!("is {value}; it must be between {lo} and {hi}"),
-        ));
-    }
-}
-
-pub(crate) fn window(path: &str, minutes: u32, out: &mut Vec<Violation>) {
-    if !(10..=1440).contains(&minutes) {
-        out.push(Violation::new(
-            path,
-            format!("is {minutes} minutes; it must be between 10 and 1440 minutes"),
-        ));
-    }
-}
-
-pub(crate) fn agents(path: &str, agents: Option<u32>, out: &mut Vec<Violation>) {
-    if let Some(n) = agents
-        && !(1..=MAX_AGENTS).contains(&n)
-    {
-        out.push(Violation::new(
-            path,
-            format!("is {n}; it must be between 1 and {MAX_AGENTS} (or left out to infer it from history)"),
-        ));
-    }
-}
-
-pub(crate) fn max_calls(path: &str, max_calls: Option<u32>, out: &mut Vec<Violation>) {
-    if let Some(n) = max_calls
-        && !(1..=MAX_MAX_CALLS).contains(&n)
-    {
-        out.push(Violation::new(
-            path,
-            format!("is {n}; it must be between 1 and {MAX_MAX_CALLS} (or left out for a cap that scales with the agents)"),
-        ));
-    }
-}
-
 /// Without `agents`, the count inferred from history must be one the simulator runs.
 pub(crate) fn inferred_agents(
     path: &str,
@@ -197,18 +149,9 @@ fn clock_minute(text: &str, is_end: bool) -> Option<u32> {
 /// The history rules: 1–1440 buckets, well-formed and non-overlapping times, sane counts and talk times,
 /// at least one bucket with attempts, and at least one answered call among them.
 pub(crate) fn history(path: &str, buckets: &[HistoricalBucket], out: &mut Vec<Violation>) {
+    fields::HISTORY.kind.check_len(path, buckets.len(), out);
     if buckets.is_empty() {
-        out.push(Violation::new(path, "must hold at least one time bucket"));
         return;
-    }
-    if buckets.len() > MAX_BUCKETS {
-        out.push(Violation::new(
-            path,
-            format!(
-                "holds {} buckets; at most {MAX_BUCKETS} are allowed",
-                buckets.len()
-            ),
-        ));
     }
     let mut spans: Vec<(TimeBucket, usize)> = Vec::with_capacity(buckets.len());
     for (i, b) in buckets.iter().enumerate() {
@@ -237,13 +180,11 @@ pub(crate) fn history(path: &str, buckets: &[HistoricalBucket], out: &mut Vec<Vi
                 ),
             ));
         }
-        let talk = b.avg_talk_time_seconds;
-        if !talk.is_finite() || talk <= 0.0 || talk > MAX_TALK_SECONDS {
-            out.push(Violation::new(
-                at("avg_talk_time_seconds"),
-                format!("is {talk}; it must be more than 0 and at most {MAX_TALK_SECONDS} seconds"),
-            ));
-        }
+        fields::TALK_SECONDS.kind.check_number(
+            &at("avg_talk_time_seconds"),
+            b.avg_talk_time_seconds,
+            out,
+        );
     }
     spans.sort_by_key(|(span, _)| span.start_minute);
     // Compare each span with the one reaching furthest so far, not only its neighbour: a long bucket
