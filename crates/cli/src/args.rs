@@ -59,8 +59,10 @@ pub enum Command {
         after_help = "Examples:\n  cxone-sim run examples/seed_payload.json\n  cxone-sim run --json examples/seed_payload.json | jq .variance_analysis\n  CXONE_BACKEND=cxone cxone-sim run payload.json   # ask a CXone-compatible server\n\nExit codes: 0 success, 1 runtime failure, 2 invalid input, 3 compliance failure (REJECTED)."
     )]
     Run(RunArgs),
-    /// Check a payload file and list every violation with its field path.
-    #[command(after_help = "Exit codes: 0 valid, 2 invalid (every violation is listed).")]
+    /// Check a payload file or a scenario file and list every violation with its field path.
+    #[command(
+        after_help = "A file with `historical_matrix` is checked as a payload (the rules of `run`), one with `dialer`\nor `window_minutes` as a scenario (the engine's rules of `simulate`).\n\nExit codes: 0 valid, 2 invalid (every violation is listed)."
+    )]
     Validate(ValidateArgs),
     /// Run the dialer engine on a payload file or a scenario file and print its metrics.
     #[command(
@@ -177,9 +179,9 @@ pub struct RunArgs {
 /// Flags of `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Payload file (JSON); `-` reads stdin.
+    /// Payload file or scenario file (JSON); `-` reads stdin.
     pub payload: PathBuf,
-    /// Print the verdict as JSON on stdout.
+    /// Print the verdict as JSON on stdout (`valid`, `kind`, `violations`).
     #[arg(long)]
     pub json: bool,
 }

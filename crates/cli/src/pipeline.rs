@@ -209,10 +209,7 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
             )
         }
     };
-    let mut payload: Payload = input::parse_json(&text, "payload", &source)?;
-    if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
-        payload.campaign_id = id;
-    }
+    let payload: Payload = input::payload(input::parse_value(&text, "payload", &source)?, &source)?;
     result.campaign_id = Some(payload.campaign_id.clone());
     result.snapshot = Some(PayloadSnapshot {
         answer_rate: payload.answer_rate,

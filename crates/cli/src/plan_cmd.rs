@@ -260,13 +260,10 @@ fn shard_from(args: &PlanArgs) -> Result<Option<Shard>, Failure> {
 fn plan_spec(path: &Path, flags: &PlanFlags) -> Result<PlanSpec, Failure> {
     let source = input::source_name(path);
     let text = input::read_text(path)?;
-    let value: Value = input::parse_json(&text, "JSON file", path)?;
+    let value: Value = input::parse_value(&text, "JSON file", path)?;
     match kind_of(&value) {
         Some(FileKind::Payload) => {
-            let mut payload: Payload = input::parse_json(&text, "payload", path)?;
-            if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
-                payload.campaign_id = id;
-            }
+            let payload: Payload = input::payload(value, path)?;
             payload
                 .validate()
                 .map_err(|v| crate::output::violations_failure(&source, &v))?;
@@ -290,7 +287,8 @@ fn plan_spec(path: &Path, flags: &PlanFlags) -> Result<PlanSpec, Failure> {
             PlanSpec::build(flags, &input).map_err(invalid)
         }
         Some(FileKind::Scenario) => {
-            let scenario: Scenario = input::parse_json(&text, "scenario", path)?;
+            let scenario: Scenario =
+                input::decode(value, "scenario", path, crate::validate_cmd::SCENARIO_HINT)?;
             let scenario = scenario.validate().map_err(|violations| {
                 let list: Vec<cxone::Violation> = violations
                     .into_iter()

@@ -229,8 +229,7 @@ mod tests {
     }
 
     fn lines(value: serde_json::Value) -> Vec<String> {
-        decode::<Payload>(value, "payload")
-            .unwrap_err()
+        violation::shape::check(&value, &PAYLOAD, "payload")
             .iter()
             .map(ToString::to_string)
             .collect()
@@ -275,6 +274,22 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].starts_with("campaign_id: ") && found[0].contains("URL path"));
         assert!(found[1].starts_with("historical_matrix[0].time_bucket: "));
+    }
+
+    #[test]
+    fn a_payload_with_the_right_types_is_read_for_validate_to_judge() {
+        let mut doc = seed();
+        doc["agents"] = json!(0);
+        let payload: Payload = decode(doc, "payload").unwrap();
+        let found = payload.validate().unwrap_err();
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].to_string(),
+            "agents: must be a whole number from 1 to 10 000 (got 0)"
+        );
+        let mut doc = seed();
+        doc["agents"] = json!("12");
+        assert_eq!(decode::<Payload>(doc, "payload").unwrap_err().len(), 1);
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //!
 //! # Layout
 //!
-//! - [`scenario`]: the scenario file (DESIGN §5.6); [`validation`]: its checks and work limits.
+//! - [`scenario`]: the scenario file (DESIGN §5.6); [`scenario_shape`]: its fields' table for the
+//!   document check; [`validation`]: its checks and work limits.
 //! - `outcome_mix`: the scenario's `outcomes` block ([`Outcomes`]: live, machine, busy, no answer,
 //!   invalid; answering-machine detection) and the mix each attempt is drawn from; `outcome`: the
 //!   [`DialOutcome`], [`AmdVerdict`] and [`LiveOutcome`] the engine tells strategies about.
@@ -64,6 +65,7 @@ mod pacing;
 pub mod quality;
 mod replicate;
 mod scenario;
+pub mod scenario_shape;
 mod schedule;
 mod tally;
 mod validation;

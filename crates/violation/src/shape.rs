@@ -5,8 +5,8 @@
 //! A type describes itself once, field by field ([`Field`]: name, [`Kind`] with its range,
 //! [`Presence`], help), and that table is the one home of its per-field rules: the typed checks call
 //! [`Kind::check_number`], [`Kind::check_whole`] and [`Kind::check_text`] on the same entries. Rules
-//! that span fields stay with the type. [`decode`] checks a document and deserialises the typed value
-//! only when it is clean.
+//! that span fields stay with the type. [`decode`] checks a document and reads the typed value when
+//! its types are right.
 //!
 //! ```
 //! use violation::shape::{Field, Kind, Shape, check};
@@ -213,6 +213,9 @@ impl Kind {
             Kind::Bool => "true or false".to_owned(),
             Kind::Choice(choices) => format!("one of {}", choices.join(", ")),
             Kind::Object(_) | Kind::Tagged { .. } => "an object { … }".to_owned(),
+            Kind::List {
+                min: 0, max, noun, ..
+            } if max == usize::MAX => format!("a list of {noun}"),
             Kind::List { min, max, noun, .. } => {
                 format!("a list of {min} to {} {noun}", group(max as f64))
             }
@@ -335,14 +338,24 @@ pub fn check(document: &Value, shape: &Shape, what: &str) -> Vec<Violation> {
     out
 }
 
-/// Checks `document` against `T`'s shape and deserialises it when it is clean.
+/// Checks `document` against `T`'s shape and reads it.
+///
+/// Every problem the check finds is returned when the typed value cannot be read (a wrong type, a
+/// missing or an unknown field). When it can, and the only problems are of range or of a field's own
+/// rule, the value is returned: the type's own validation reads the same table, so it reports those
+/// problems again, together with the rules that span fields.
 pub fn decode<T: Described>(document: Value, what: &str) -> Result<T, Vec<Violation>> {
-    let found = check(&document, T::shape(), what);
-    if !found.is_empty() {
-        return Err(found);
+    let mut found = check(&document, T::shape(), what);
+    match serde_json::from_value(document) {
+        Ok(value) => Ok(value),
+        Err(e) => {
+            if found.is_empty() {
+                // The shape describes every field of `T`, so this happens only if the two disagree.
+                found.push(Violation::new("", e.to_string()));
+            }
+            Err(found)
+        }
     }
-    // The shape describes every field of `T`, so this fails only if the two disagree.
-    serde_json::from_value(document).map_err(|e| vec![Violation::new("", e.to_string())])
 }
 
 fn join(path: &str, name: &str) -> String {
