@@ -110,21 +110,24 @@ fn prepare(
     seed: u64,
 ) -> Result<(ValidRequest, CampaignPlan, dialer::ValidScenario), ApiFailure> {
     check_campaign_id(campaign_id)?;
-    let request = request.clone().into_valid().map_err(|violations| {
-        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        ApiFailure::bad_request(format!(
-            "invalid simulate request ({} problem{}): {}",
-            list.len(),
-            if list.len() == 1 { "" } else { "s" },
-            list.join("; ")
-        ))
-    })?;
+    let request = request.clone().into_valid().map_err(invalid_request)?;
     let window = request.simulation_window_minutes;
     limits.check_request(window, request.historical_data.len())?;
     let plan = CampaignPlan::from_request(&request, limits.replications, seed);
     let scenario = campaign::plan_to_scenario(&plan).map_err(engine_refusal)?;
     limits.check_agents(scenario.agents, window)?;
     Ok((request, plan, scenario))
+}
+
+/// The body broke the request's rules: 400 listing every violation.
+pub(crate) fn invalid_request(violations: Vec<Violation>) -> ApiFailure {
+    let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    ApiFailure::bad_request(format!(
+        "invalid simulate request ({} problem{}): {}",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" },
+        list.join("; ")
+    ))
 }
 
 /// The engine's own checks (its work limits among them) refused the scenario: 400 listing them.
