@@ -243,7 +243,15 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
             result.adjustments = *adjustments;
             result.answer_rate_requested = Some(*last_answer_rate);
         }
-        backends::failure(e)
+        let mut failure = backends::failure(e);
+        if let Some(server) = backend.server()
+            && failure.kind != ExitKind::Compliance
+        {
+            failure.error = failure
+                .error
+                .context(format!("the server at {server} gave no usable answer"));
+        }
+        failure
     })?;
     result.attempts = simulated.attempts;
     result.adjustments = simulated.adjustments;
