@@ -237,11 +237,18 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
         if let cxone::Error::AdjustmentsExhausted {
             adjustments,
             last_answer_rate,
+            last_simulation,
             ..
         } = &e
         {
             result.adjustments = *adjustments;
             result.answer_rate_requested = Some(*last_answer_rate);
+            // Rejected for abandonment: the table and --json still show what was simulated.
+            if let Some(last) = last_simulation {
+                result.abandonment_by_bucket =
+                    abandonment_by_bucket(&payload.historical_matrix, last);
+                result.simulation_result = Some((**last).clone());
+            }
         }
         let mut failure = backends::failure(e);
         if let Some(server) = backend.server()

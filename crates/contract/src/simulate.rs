@@ -340,6 +340,20 @@ impl SimulateResponse {
 pub struct ErrorBody {
     /// What went wrong.
     pub detail: String,
+    /// With a `probability adjustment` 400: the simulation that broke the abandonment limit, so a
+    /// client that stops adjusting can still show what it got. Other servers may leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<Box<SimulateResponse>>,
+}
+
+impl ErrorBody {
+    /// A body with only its detail.
+    pub fn new(detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            simulation: None,
+        }
+    }
 }
 
 /// The phrase a server's 400 detail carries when the answer rate must be lowered.

@@ -102,6 +102,9 @@ pub enum Error {
         detail: String,
         /// HTTP requests made in total, over all adjustments.
         attempts: u32,
+        /// The last simulation, when the server sent it with its refusal (`simulation` of the
+        /// [`ErrorBody`]).
+        last_simulation: Option<Box<crate::simulate::SimulateResponse>>,
     },
     /// The request could not be built (a base URL that cannot take a path, a header value that is not
     /// valid, a body that cannot be serialized).
@@ -428,6 +431,7 @@ mod tests {
                 last_answer_rate: 0.34,
                 detail: "needs probability adjustment".into(),
                 attempts: 3,
+                last_simulation: None,
             },
             Error::Request {
                 reason: "no".into(),
@@ -447,6 +451,7 @@ mod tests {
             last_answer_rate: 0.34,
             detail: "needs probability adjustment".into(),
             attempts: 3,
+            last_simulation: None,
         };
         let shown = error.to_string();
         assert!(

@@ -315,9 +315,7 @@ async fn run_and_store(
         }),
         Err(failure) if failure.status < 500 => Ok(StoredResponse {
             status: failure.status,
-            body: to_json(&ErrorBody {
-                detail: failure.detail,
-            })?,
+            body: to_json(&failure.body())?,
         }),
         Err(failure) => Err(failure),
     }

@@ -70,8 +70,18 @@ pub fn simulate_with_progress(
     let settings = &request.predictive_dialer_settings;
     let regime = limits.regime;
     let compliance = report.compliance.regime(regime).rate.mean;
+    let answer = || {
+        campaign::report::answer(
+            &request,
+            campaign_id,
+            simulation_id(&request, campaign_id, seed),
+            &plan,
+            scenario.agents,
+            &report,
+        )
+    };
     if compliance > regime.limit() {
-        return Err(ApiFailure::bad_request(format!(
+        let mut failure = ApiFailure::bad_request(format!(
             "simulated compliance abandon rate {:.2} % ({}) exceeds the {} % limit at answer rate {} \
              with {} agents; {PROBABILITY_ADJUSTMENT} required: lower answerRate",
             compliance * 100.0,
@@ -79,16 +89,11 @@ pub fn simulate_with_progress(
             regime.limit() * 100.0,
             settings.answer_rate,
             scenario.agents
-        )));
+        ));
+        failure.simulation = Some(Box::new(answer()));
+        return Err(failure);
     }
-    Ok(campaign::report::answer(
-        &request,
-        campaign_id,
-        simulation_id(&request, campaign_id, seed),
-        &plan,
-        scenario.agents,
-        &report,
-    ))
+    Ok(answer())
 }
 
 /// The engine scenario the core would run for `request` in process ([`WorkLimits::for_local_use`], the
