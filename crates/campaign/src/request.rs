@@ -56,15 +56,7 @@ pub fn prepare(
     seed: u64,
 ) -> Result<Prepared, Refused> {
     check_campaign_id(campaign_id)?;
-    let request = request.clone().into_valid().map_err(|violations| {
-        let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        Refused::new(format!(
-            "invalid simulate request ({} problem{}): {}",
-            list.len(),
-            if list.len() == 1 { "" } else { "s" },
-            list.join("; ")
-        ))
-    })?;
+    let request = request.clone().into_valid().map_err(invalid_request)?;
     let window = request.simulation_window_minutes;
     limits.check_request(window, request.historical_data.len())?;
     let plan = CampaignPlan::from_request(&request, limits.replications, seed);
@@ -96,6 +88,17 @@ pub fn check_campaign_id(campaign_id: &str) -> Result<(), Refused> {
 }
 
 /// The engine's own checks (its work limits among them) refused the scenario: every one listed.
+/// The body broke the request's rules (or its field table): refused, listing every violation.
+pub fn invalid_request(violations: Vec<Violation>) -> Refused {
+    let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+    Refused::new(format!(
+        "invalid simulate request ({} problem{}): {}",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" },
+        list.join("; ")
+    ))
+}
+
 fn engine_refusal(violations: Vec<Violation>) -> Refused {
     let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
     Refused::new(format!(

@@ -11,6 +11,16 @@ pub enum AnyBackend {
     Cxone(Box<cxone::SimulateClient>),
 }
 
+impl AnyBackend {
+    /// The server's `host:port` for a remote backend (none for the engine in process).
+    pub fn server(&self) -> Option<String> {
+        match self {
+            AnyBackend::Local(_) => None,
+            AnyBackend::Cxone(client) => Some(client.server()),
+        }
+    }
+}
+
 impl SimulateBackend for AnyBackend {
     async fn simulate(
         &self,

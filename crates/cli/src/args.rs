@@ -84,8 +84,10 @@ pub enum Command {
         )
     )]
     Run(RunArgs),
-    /// Check a payload file and list every violation with its field path.
-    #[command(after_help = "Exit codes: 0 valid, 2 invalid (every violation is listed).")]
+    /// Check a payload file or a scenario file and list every violation with its field path.
+    #[command(
+        after_help = "A file with `historical_matrix` is checked as a payload (the rules of `run`), one with `dialer`\nor `window_minutes` as a scenario (the engine's rules of `simulate`).\n\nExit codes: 0 valid, 2 invalid (every violation is listed)."
+    )]
     Validate(ValidateArgs),
     /// Run the dialer engine on a payload file or a scenario file and print its metrics.
     #[command(
@@ -206,9 +208,9 @@ pub struct RunArgs {
 /// Flags of `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Payload file (JSON); `-` reads stdin.
+    /// Payload file or scenario file (JSON); `-` reads stdin.
     pub payload: PathBuf,
-    /// Print the verdict as JSON on stdout.
+    /// Print the verdict as JSON on stdout (`valid`, `kind`, `violations`).
     #[arg(long)]
     pub json: bool,
 }

@@ -70,7 +70,8 @@ pub fn failure(error: cxone::Error) -> Failure {
         cxone::Error::AdjustmentsExhausted { .. } => ExitKind::Compliance,
         // The server rejected the body: the payload needs fixing. (A 422 is a reused idempotency
         // key, a client fault rather than bad input, so it stays a runtime failure.)
-        e if e.status() == Some(400) => ExitKind::Invalid,
+        // A 400 without the contract's JSON body is something else answering: not the input's fault.
+        e if e.is_contract_refusal() => ExitKind::Invalid,
         _ => ExitKind::Runtime,
     };
     Failure {

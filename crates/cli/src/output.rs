@@ -52,9 +52,11 @@ pub fn emit(text: impl std::fmt::Display) {
 
 /// The failure for a payload's violations: every one, with its path, exit 2.
 pub fn violations_failure(source: &str, violations: &[Violation]) -> Failure {
-    listed_violations(source, violations)
-        .hint("fix the fields listed, then run `cxone-sim validate` to check")
+    listed_violations(source, violations).hint(PAYLOAD_HINT)
 }
+
+/// The hint after a payload's problems.
+pub const PAYLOAD_HINT: &str = "fix the fields listed, then run `cxone-sim validate` to check";
 
 /// Every violation with its path, exit 2, without a hint (the caller names the next step).
 pub fn listed_violations(source: &str, violations: &[Violation]) -> Failure {

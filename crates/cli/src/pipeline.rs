@@ -228,10 +228,7 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
             )
         }
     };
-    let mut payload: Payload = input::parse_json(&text, "payload", &source)?;
-    if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
-        payload.campaign_id = id;
-    }
+    let payload: Payload = input::payload(input::parse_value(&text, "payload", &source)?, &source)?;
     result.campaign_id = Some(payload.campaign_id.clone());
     result.snapshot = Some(PayloadSnapshot {
         answer_rate: payload.answer_rate,
@@ -259,13 +256,28 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
         if let cxone::Error::AdjustmentsExhausted {
             adjustments,
             last_answer_rate,
+            last_simulation,
             ..
         } = &e
         {
             result.adjustments = *adjustments;
             result.answer_rate_requested = Some(*last_answer_rate);
+            // Rejected for abandonment: the table and --json still show what was simulated.
+            if let Some(last) = last_simulation {
+                result.abandonment_by_bucket =
+                    abandonment_by_bucket(&payload.historical_matrix, last);
+                result.simulation_result = Some((**last).clone());
+            }
         }
-        backends::failure(e)
+        let mut failure = backends::failure(e);
+        if let Some(server) = backend.server()
+            && failure.kind != ExitKind::Compliance
+        {
+            failure.error = failure
+                .error
+                .context(format!("the server at {server} gave no usable answer"));
+        }
+        failure
     })?;
     result.attempts = simulated.attempts;
     result.adjustments = simulated.adjustments;

@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::anyhow;
 use cli::plan::{DocumentKind, PlanDocument, RowSink, SpecError};
-use cxone::Payload;
 use planner::document;
 use planner::merge::{MergedRows, read_part};
 use planner::{PlanError, PlanFlags, PlanSpec, RiskBasis, Shard};
@@ -261,18 +260,17 @@ fn shard_from(args: &PlanArgs) -> Result<Option<Shard>, Failure> {
 fn plan_spec(path: &Path, flags: &PlanFlags) -> Result<PlanSpec, Failure> {
     let source = input::source_name(path);
     let text = input::read_text(path)?;
-    let value: Value = input::parse_json(&text, "JSON file", path)?;
+    let value: Value = input::parse_value(&text, "JSON file", path)?;
     let document = match DocumentKind::of(&value) {
         Some(DocumentKind::Payload) => {
-            let mut payload: Payload = input::parse_json(&text, "payload", path)?;
-            if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
-                payload.campaign_id = id;
-            }
-            PlanDocument::Payload(Box::new(payload))
+            PlanDocument::Payload(Box::new(input::payload(value, path)?))
         }
-        Some(DocumentKind::Scenario) => {
-            PlanDocument::Scenario(Box::new(input::parse_json(&text, "scenario", path)?))
-        }
+        Some(DocumentKind::Scenario) => PlanDocument::Scenario(Box::new(input::decode(
+            value,
+            "scenario",
+            path,
+            crate::validate_cmd::SCENARIO_HINT,
+        )?)),
         None => {
             return Err(Failure::invalid(anyhow!(
                 "{source} is neither a payload (it has no `historical_matrix`) nor a scenario (it has no `dialer`)"

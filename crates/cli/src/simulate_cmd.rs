@@ -9,7 +9,6 @@ use dialer::Scenario;
 use serde_json::Value;
 
 use crate::args::SimulateArgs;
-use crate::config;
 use crate::failure::{Failure, Outcome};
 use crate::input;
 use crate::output::{self, count, percent, rate};
@@ -19,11 +18,15 @@ use crate::progress::EngineProgress;
 pub async fn run(args: &SimulateArgs) -> Outcome {
     let source = input::source_name(&args.file);
     let text = input::read_text(&args.file)?;
-    let value: Value = input::parse_json(&text, "JSON file", &args.file)?;
+    let value: Value = input::parse_value(&text, "JSON file", &args.file)?;
+    let hint = format!(
+        "fix the fields listed, then run `cxone-sim simulate {source}` again (see \
+         examples/ratio_scenario.json for a valid scenario)"
+    );
     let mut scenario = match DocumentKind::of(&value) {
-        Some(DocumentKind::Payload) => scenario_from_payload(&text, args)?,
+        Some(DocumentKind::Payload) => scenario_from_payload(value, args)?,
         Some(DocumentKind::Scenario) => {
-            input::parse_json::<Scenario>(&text, "scenario", &args.file)?
+            input::decode::<Scenario>(value, "scenario", &args.file, &hint)?
         }
         None => {
             return Err(Failure::invalid(anyhow!(
@@ -43,11 +46,8 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
             .into_iter()
             .map(|v| cxone::Violation::new(v.path, v.message))
             .collect();
-        // `validate` checks payloads, not scenarios: the next step is this command again.
-        output::listed_violations(&source, &list).hint(format!(
-            "fix the fields listed, then run `cxone-sim simulate {source}` again (see \
-             examples/ratio_scenario.json for a valid scenario)"
-        ))
+        // `--seed` and `--replications` took part: the next step is this command again.
+        output::listed_violations(&source, &list).hint(hint)
     })?;
 
     let shape = format!(
@@ -65,13 +65,10 @@ pub async fn run(args: &SimulateArgs) -> Outcome {
     Ok(())
 }
 
-fn scenario_from_payload(text: &str, args: &SimulateArgs) -> Result<Scenario, Failure> {
-    // The scenario is validated again once `--seed` and `--replications` apply.
-    let mut payload: Payload = input::parse_json(text, "payload", &args.file)?;
-    // As in `run`: the campaign id takes part in the seed, so both commands see the same numbers.
-    if let Some(id) = config::var("CXONE_CAMPAIGN_ID") {
-        payload.campaign_id = id;
-    }
+fn scenario_from_payload(value: Value, args: &SimulateArgs) -> Result<Scenario, Failure> {
+    // The scenario is validated again once `--seed` and `--replications` apply. As in `run`, the
+    // campaign id (CXONE_CAMPAIGN_ID too) takes part in the seed, so both commands see the same numbers.
+    let payload: Payload = input::payload(value, &args.file)?;
     payload.validate().map_err(|violations| {
         output::violations_failure(&input::source_name(&args.file), &violations)
     })?;

@@ -6,6 +6,8 @@
 //! - [`payload`]: the payload file a user writes (the seed's `PredictiveSimulationPayload`, with
 //!   answering machines and [`AmdSettings`]) and [`ValidPayload`], a payload that passed its
 //!   checks.
+//! - [`fields`]: one table per type of its fields, kinds, ranges and help: the one home of the
+//!   per-field ranges, and the document check's description ([`violation::shape`]).
 //! - [`validate`]: the rules of the payload and the request body; every violation with its path;
 //!   the inferred agent count ([`validate::infer_agents`]).
 //! - [`simulate`]: the simulate request ([`SimulateRequest`], strict) and answer ([`SimulateResponse`],
@@ -37,6 +39,7 @@
 //! ```
 
 pub mod compliance;
+pub mod fields;
 pub mod metrics;
 pub mod model;
 pub mod payload;

@@ -6,6 +6,7 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fields;
 use crate::validate::{self, Violation};
 
 /// One row of the historical call matrix: what a time bucket of a past day looked like.
@@ -160,29 +161,31 @@ impl Payload {
     /// Checks every rule of the payload and reports every violation at once, each with its field path.
     pub fn validate(&self) -> Result<(), Vec<Violation>> {
         let mut out = Vec::new();
-        validate::campaign_id("campaign_id", &self.campaign_id, &mut out);
-        validate::range("answer_rate", self.answer_rate, 0.05, 0.95, &mut out);
-        validate::range(
-            "agent_efficiency",
-            self.agent_efficiency,
-            0.50,
-            1.00,
+        let p = self;
+        fields::CAMPAIGN_ID
+            .kind
+            .check_text(fields::CAMPAIGN_ID.name, &p.campaign_id, &mut out);
+        for (field, value) in [
+            (fields::ANSWER_RATE, p.answer_rate),
+            (fields::AGENT_EFFICIENCY, p.agent_efficiency),
+        ] {
+            field.kind.check_number(field.name, value, &mut out);
+        }
+        let window = fields::WINDOW_MINUTES;
+        window.kind.check_whole(
+            window.name,
+            p.max_simulation_window_minutes.into(),
             &mut out,
         );
-        validate::window(
-            "max_simulation_window_minutes",
-            self.max_simulation_window_minutes,
-            &mut out,
-        );
-        validate::range(
-            "compliance_threshold_variance",
-            self.compliance_threshold_variance,
-            0.01,
-            0.25,
-            &mut out,
-        );
-        validate::agents("agents", self.agents, &mut out);
-        validate::max_calls("max_lines", self.max_lines, &mut out);
+        let variance = fields::VARIANCE;
+        variance
+            .kind
+            .check_number(variance.name, p.compliance_threshold_variance, &mut out);
+        for (field, value) in [(fields::AGENTS, p.agents), (fields::MAX_LINES, p.max_lines)] {
+            if let Some(n) = value {
+                field.kind.check_whole(field.name, n.into(), &mut out);
+            }
+        }
         validate::history("historical_matrix", &self.historical_matrix, &mut out);
         validate::machines(
             &validate::MachinePaths::PAYLOAD,
@@ -389,9 +392,13 @@ mod tests {
             (
                 with_machines(-0.1),
                 "answering_machine_share",
-                "between 0 and 0.95",
+                "must be a number from 0 to 0.95 (got -0.1)",
             ),
-            (with_machines(f64::NAN), "answering_machine_share", "finite"),
+            (
+                with_machines(f64::NAN),
+                "answering_machine_share",
+                "(got NaN)",
+            ),
             (
                 with_machines(0.70),
                 "answering_machine_share",

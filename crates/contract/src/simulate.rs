@@ -8,6 +8,9 @@ use crate::compliance::ComplianceReport;
 use crate::metrics::{SimulatedBucket, SimulatedMetrics};
 use crate::model;
 use crate::payload::{AmdSettings, DialerType, HistoricalBucket, Payload, machines_in_answered};
+use violation::shape::Field;
+
+use crate::fields;
 use crate::validate::{self, MAX_MAX_CALLS, TimeBucket, Violation};
 
 /// Pacing recalculation interval the seed sends, in seconds.
@@ -167,42 +170,26 @@ impl SimulateRequest {
         let mut out = Vec::new();
         let s = &self.predictive_dialer_settings;
         let p = "predictiveDialerSettings";
-        validate::range(
-            &format!("{p}.answerRate"),
-            s.answer_rate,
-            0.05,
-            0.95,
-            &mut out,
-        );
-        validate::range(
-            &format!("{p}.agentEfficiency"),
-            s.agent_efficiency,
-            0.50,
-            1.00,
-            &mut out,
-        );
-        if s.interval > MAX_INTERVAL_SECONDS {
-            out.push(Violation::new(
-                format!("{p}.interval"),
-                format!(
-                    "is {} s; it must be between 0 and {MAX_INTERVAL_SECONDS} s",
-                    s.interval
-                ),
-            ));
+        let path = |field: &Field| format!("{p}.{}", field.name);
+        for (field, value) in [
+            (&fields::DIALER_SETTINGS.fields[0], s.answer_rate),
+            (&fields::DIALER_SETTINGS.fields[1], s.agent_efficiency),
+        ] {
+            field.kind.check_number(&path(field), value, &mut out);
         }
-        if !(1..=MAX_MAX_CALLS).contains(&s.max_calls) {
-            out.push(Violation::new(
-                format!("{p}.maxCalls"),
-                format!(
-                    "is {}; it must be between 1 and {MAX_MAX_CALLS}",
-                    s.max_calls
-                ),
-            ));
+        for (field, value) in [
+            (&fields::INTERVAL, Some(s.interval)),
+            (&fields::MAX_CALLS, Some(s.max_calls)),
+            (&fields::AGENTS, s.agents),
+        ] {
+            if let Some(n) = value {
+                field.kind.check_whole(&path(field), n.into(), &mut out);
+            }
         }
-        validate::agents(&format!("{p}.agents"), s.agents, &mut out);
-        validate::window(
+        let window = fields::WINDOW_MINUTES;
+        window.kind.check_whole(
             "simulationWindowMinutes",
-            self.simulation_window_minutes,
+            self.simulation_window_minutes.into(),
             &mut out,
         );
         validate::history("historicalData", &self.historical_data, &mut out);
@@ -393,6 +380,20 @@ impl SimulateResponse {
 pub struct ErrorBody {
     /// What went wrong.
     pub detail: String,
+    /// With a `probability adjustment` 400: the simulation that broke the abandonment limit, so a
+    /// client that stops adjusting can still show what it got. Other servers may leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulation: Option<Box<SimulateResponse>>,
+}
+
+impl ErrorBody {
+    /// A body with only its detail.
+    pub fn new(detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            simulation: None,
+        }
+    }
 }
 
 /// The phrase a server's 400 detail carries when the answer rate must be lowered.

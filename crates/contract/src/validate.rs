@@ -1,8 +1,12 @@
 //! Validation rules shared by the payload file and the simulate request body.
 //!
+//! The per-field ranges live in [`crate::fields`], the one table per type; this module adds the rules
+//! across fields (answered calls at most the attempts, buckets that do not overlap, the inferred agents).
+//!
 //! Every rule appends to a list instead of stopping, so a user sees every mistake in one go, each with
 //! the path of the field that holds it (`historical_matrix[2].calls_answered`).
 
+use crate::fields;
 use crate::payload::{AmdSettings, HistoricalBucket};
 
 pub use violation::Violation;
@@ -86,58 +90,6 @@ pub fn check_campaign_id(id: &str) -> Result<(), String> {
     }
 }
 
-pub(crate) fn campaign_id(path: &str, id: &str, out: &mut Vec<Violation>) {
-    if let Err(message) = check_campaign_id(id) {
-        out.push(Violation::new(path, message));
-    }
-}
-
-/// `value` must be finite and within `[lo, hi]`.
-pub(crate) fn range(path: &str, value: f64, lo: f64, hi: f64, out: &mut Vec<Violation>) {
-    if !value.is_finite() {
-        out.push(Violation::new(
-            path,
-            format!("must be a finite number between {lo} and {hi}"),
-        ));
-    } else if !(lo..=hi).contains(&value) {
-        out.push(Violation::new(
-            path,
-            format!("is {value}; it must be between {lo} and {hi}"),
-        ));
-    }
-}
-
-pub(crate) fn window(path: &str, minutes: u32, out: &mut Vec<Violation>) {
-    if !(10..=1440).contains(&minutes) {
-        out.push(Violation::new(
-            path,
-            format!("is {minutes} minutes; it must be between 10 and 1440 minutes"),
-        ));
-    }
-}
-
-pub(crate) fn agents(path: &str, agents: Option<u32>, out: &mut Vec<Violation>) {
-    if let Some(n) = agents
-        && !(1..=MAX_AGENTS).contains(&n)
-    {
-        out.push(Violation::new(
-            path,
-            format!("is {n}; it must be between 1 and {MAX_AGENTS} (or left out to infer it from history)"),
-        ));
-    }
-}
-
-pub(crate) fn max_calls(path: &str, max_calls: Option<u32>, out: &mut Vec<Violation>) {
-    if let Some(n) = max_calls
-        && !(1..=MAX_MAX_CALLS).contains(&n)
-    {
-        out.push(Violation::new(
-            path,
-            format!("is {n}; it must be between 1 and {MAX_MAX_CALLS} (or left out for a cap that scales with the agents)"),
-        ));
-    }
-}
-
 /// Without `agents`, the count inferred from history must be one the simulator runs.
 pub(crate) fn inferred_agents(
     path: &str,
@@ -207,7 +159,9 @@ pub(crate) fn machines(
 ) {
     let before = out.len();
     if let Some(share) = m.machine_share {
-        range(paths.machine_share, share, 0.0, MAX_MACHINE_SHARE, out);
+        fields::MACHINE_SHARE
+            .kind
+            .check_number(paths.machine_share, share, out);
         let sum = share + m.answer_rate;
         if out.len() == before && m.answer_rate.is_finite() && sum > 1.0 + SHARE_TOLERANCE {
             out.push(Violation::new(
@@ -234,10 +188,17 @@ pub(crate) fn machines(
             ));
         }
         let at = |field: &str| format!("{}.{field}", paths.amd);
-        range(&at("false_positive"), amd.false_positive, 0.0, 1.0, out);
-        range(&at("false_negative"), amd.false_negative, 0.0, 1.0, out);
+        for (field, value) in [
+            (fields::AMD_FALSE_POSITIVE, amd.false_positive),
+            (fields::AMD_FALSE_NEGATIVE, amd.false_negative),
+        ] {
+            field.kind.check_number(&at(field.name), value, out);
+        }
         match amd.detect_seconds {
-            Some(seconds) => range(&at("detect_seconds"), seconds, 0.0, MAX_DETECT_SECONDS, out),
+            Some(seconds) => {
+                let field = fields::AMD_DETECT_SECONDS;
+                field.kind.check_number(&at(field.name), seconds, out);
+            }
             None if amd.enabled => out.push(Violation::new(
                 at("detect_seconds"),
                 format!(
@@ -343,18 +304,9 @@ fn clock_minute(text: &str, is_end: bool) -> Option<u32> {
 /// The history rules: 1–1440 buckets, well-formed and non-overlapping times, sane counts and talk times,
 /// at least one bucket with attempts, and at least one answered call among them.
 pub(crate) fn history(path: &str, buckets: &[HistoricalBucket], out: &mut Vec<Violation>) {
+    fields::HISTORY.kind.check_len(path, buckets.len(), out);
     if buckets.is_empty() {
-        out.push(Violation::new(path, "must hold at least one time bucket"));
         return;
-    }
-    if buckets.len() > MAX_BUCKETS {
-        out.push(Violation::new(
-            path,
-            format!(
-                "holds {} buckets; at most {MAX_BUCKETS} are allowed",
-                buckets.len()
-            ),
-        ));
     }
     let mut spans: Vec<(TimeBucket, usize)> = Vec::with_capacity(buckets.len());
     for (i, b) in buckets.iter().enumerate() {
@@ -383,13 +335,11 @@ pub(crate) fn history(path: &str, buckets: &[HistoricalBucket], out: &mut Vec<Vi
                 ),
             ));
         }
-        let talk = b.avg_talk_time_seconds;
-        if !talk.is_finite() || talk <= 0.0 || talk > MAX_TALK_SECONDS {
-            out.push(Violation::new(
-                at("avg_talk_time_seconds"),
-                format!("is {talk}; it must be more than 0 and at most {MAX_TALK_SECONDS} seconds"),
-            ));
-        }
+        fields::TALK_SECONDS.kind.check_number(
+            &at("avg_talk_time_seconds"),
+            b.avg_talk_time_seconds,
+            out,
+        );
     }
     spans.sort_by_key(|(span, _)| span.start_minute);
     // Compare each span with the one reaching furthest so far, not only its neighbour: a long bucket

@@ -3,7 +3,7 @@
 
 use crate::backend::SimulateBackend;
 use crate::error::{Endpoint, Error};
-use crate::simulate::{SimulateRequest, SimulateResponse, is_probability_adjustment};
+use crate::simulate::{ErrorBody, SimulateRequest, SimulateResponse, is_probability_adjustment};
 
 /// How much each adjustment lowers the answer rate.
 pub const ADJUSTMENT_STEP: f64 = 0.02;
@@ -52,16 +52,21 @@ pub async fn simulate_with_adjustments<B: SimulateBackend>(
                 status: 400,
                 endpoint: Endpoint::Simulate,
                 detail,
+                body,
                 attempts: tried,
                 ..
             }) if is_probability_adjustment(&detail) => {
                 attempts += tried;
                 if adjustments >= max_adjustments || rate <= MIN_ANSWER_RATE {
+                    let last_simulation = serde_json::from_str::<ErrorBody>(&body)
+                        .ok()
+                        .and_then(|refusal| refusal.simulation);
                     return Err(Error::AdjustmentsExhausted {
                         adjustments,
                         last_answer_rate: rate,
                         detail,
                         attempts,
+                        last_simulation,
                     });
                 }
                 let next = lowered(rate);

@@ -46,7 +46,34 @@ pub struct SimulateClient {
     timeout: Duration,
 }
 
+/// A simulate answer: a JSON object read as [`SimulateResponse`]; anything else is named for what it
+/// is (`the body is not a JSON object but a list`).
+fn decode_answer(bytes: &[u8]) -> Result<SimulateResponse, serde_json::Error> {
+    use serde::de::Error as _;
+    let value: serde_json::Value = serde_json::from_slice(bytes)?;
+    let kind = match &value {
+        serde_json::Value::Object(_) => return serde_json::from_value(value),
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Null => "null",
+    };
+    Err(serde_json::Error::custom(format!(
+        "the body is not a JSON object but {kind}"
+    )))
+}
+
 impl SimulateClient {
+    /// The server's `host:port`, for messages that name it.
+    pub fn server(&self) -> String {
+        let host = self.base_url.host_str().unwrap_or("?");
+        match self.base_url.port_or_known_default() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }
+    }
+
     /// A client for the server at `base_url`.
     pub fn new(
         http: reqwest::Client,
@@ -133,12 +160,11 @@ impl SimulateClient {
             let (decision, failure) = match sent {
                 Ok((status, headers, bytes)) => {
                     if status.is_success() {
-                        let value =
-                            serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
-                                endpoint: Endpoint::Simulate,
-                                body: kept_body(&bytes),
-                                source,
-                            })?;
+                        let value = decode_answer(&bytes).map_err(|source| Error::Decode {
+                            endpoint: Endpoint::Simulate,
+                            body: kept_body(&bytes),
+                            source,
+                        })?;
                         return Ok(Attempted { value, attempts });
                     }
                     if status == reqwest::StatusCode::UNAUTHORIZED && !refreshed {

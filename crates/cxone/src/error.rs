@@ -75,7 +75,10 @@ pub enum Error {
         attempts: u32,
     },
     /// A success answer whose body is not what the contract says.
-    #[error("{endpoint} answered with a body that does not follow the contract: {source}")]
+    #[error(
+        "{endpoint} answered with a body that does not follow the contract ({source}): {}",
+        server_detail(body)
+    )]
     Decode {
         /// Which endpoint answered.
         endpoint: Endpoint,
@@ -99,6 +102,9 @@ pub enum Error {
         detail: String,
         /// HTTP requests made in total, over all adjustments.
         attempts: u32,
+        /// The last simulation, when the server sent it with its refusal (`simulation` of the
+        /// [`ErrorBody`]).
+        last_simulation: Option<Box<crate::simulate::SimulateResponse>>,
     },
     /// The request could not be built (a base URL that cannot take a path, a header value that is not
     /// valid, a body that cannot be serialized).
@@ -128,6 +134,13 @@ impl Error {
             | Error::AdjustmentsExhausted { attempts, .. } => Some(*attempts),
             _ => None,
         }
+    }
+
+    /// Is this a 400 in the contract's own words (a JSON `{"detail": …}` body), i.e. the server
+    /// refusing the body it was sent, rather than a proxy or a portal answering for it?
+    pub fn is_contract_refusal(&self) -> bool {
+        matches!(self, Error::Status { status: 400, body, .. }
+            if serde_json::from_str::<ErrorBody>(body).is_ok())
     }
 
     /// The raw body of the failed answer, if there was one.
@@ -171,6 +184,10 @@ impl Error {
                 400 if names_a_work_limit(detail) => Some(
                     "the request asks for more engine work than the server allows (the limit names \
                      it): shorten max_simulation_window_minutes or simulate fewer agents",
+                ),
+                400 if !self.is_contract_refusal() => Some(
+                    "the answer is not the contract's JSON error ({\"detail\": …}): check \
+                     CXONE_BASE_URL (a proxy or a portal may be answering instead of the server)",
                 ),
                 400 => Some(
                     "fix the payload: run `cxone-sim validate PAYLOAD` to list every violation",
@@ -291,7 +308,7 @@ mod tests {
         Error::Status {
             status,
             detail: "x".into(),
-            body: "x".into(),
+            body: r#"{"detail": "x"}"#.into(),
             endpoint,
             attempts: 1,
         }
@@ -373,7 +390,7 @@ mod tests {
         let with_detail = |detail: &str| Error::Status {
             status: 400,
             detail: detail.into(),
-            body: String::new(),
+            body: serde_json::json!({ "detail": detail }).to_string(),
             endpoint: Endpoint::Simulate,
             attempts: 1,
         };
@@ -414,6 +431,7 @@ mod tests {
                 last_answer_rate: 0.34,
                 detail: "needs probability adjustment".into(),
                 attempts: 3,
+                last_simulation: None,
             },
             Error::Request {
                 reason: "no".into(),
@@ -433,6 +451,7 @@ mod tests {
             last_answer_rate: 0.34,
             detail: "needs probability adjustment".into(),
             attempts: 3,
+            last_simulation: None,
         };
         let shown = error.to_string();
         assert!(

@@ -93,11 +93,16 @@ async fn with_no_adjustments_allowed_the_400_is_not_retried() {
         last_answer_rate,
         ref detail,
         attempts,
+        ref last_simulation,
     } = error
     else {
         panic!("{error:?}")
     };
     assert_eq!((adjustments, last_answer_rate, attempts), (0, 0.38, 1));
+    assert!(
+        last_simulation.is_none(),
+        "a bare detail carries no simulation"
+    );
     assert!(detail.contains("probability adjustment"));
     assert_eq!(error.status(), Some(400));
     let shown = error.to_string();

@@ -485,3 +485,39 @@ async fn a_server_that_does_not_answer_in_time_is_retried_then_a_timeout() {
     assert!(error.to_string().contains("0.1 s"), "{error}");
     assert!(error.hint().unwrap().contains("CXONE_BASE_URL"));
 }
+
+#[tokio::test]
+async fn a_success_body_that_is_not_an_object_and_a_400_that_is_not_json_say_so() {
+    let server = MockServer::start().await;
+    mount_tokens(&server, 1).await;
+    mount_simulate(&server, ResponseTemplate::new(200).set_body_string("[]"), 1).await;
+    mount_simulate(
+        &server,
+        ResponseTemplate::new(400).set_body_string("<html>Bad Request</html>"),
+        1,
+    )
+    .await;
+    let (client, _) = client(&server, seeded_policy());
+    assert_eq!(client.server(), server.uri().trim_start_matches("http://"));
+
+    let list = client
+        .simulate_once(CAMPAIGN, &request(0.38), "k1")
+        .await
+        .unwrap_err();
+    assert!(matches!(list, Error::Decode { .. }), "{list:?}");
+    let text = list.to_string();
+    assert!(text.contains("not a JSON object but a list"), "{text}");
+    assert!(text.ends_with(": []"), "{text}");
+
+    let html = client
+        .simulate_once(CAMPAIGN, &request(0.38), "k2")
+        .await
+        .unwrap_err();
+    assert_eq!(html.status(), Some(400));
+    assert!(!html.is_contract_refusal());
+    assert!(
+        html.hint().unwrap().contains("CXONE_BASE_URL"),
+        "{:?}",
+        html.hint()
+    );
+}

@@ -15,8 +15,9 @@
 //!
 //! The modules are private; what callers use is re-exported at the crate root.
 //!
-//! - `scenario`: the scenario file ([`Scenario`], DESIGN §5.6); `validation`: its checks and work
-//!   limits ([`ValidScenario`], [`WorkEstimate`]).
+//! - `scenario`: the scenario file ([`Scenario`], DESIGN §5.6); [`scenario_shape`]: its fields'
+//!   table for the document check; `validation`: its checks and work limits ([`ValidScenario`],
+//!   [`WorkEstimate`]).
 //! - `outcome_mix`: the scenario's `outcomes` block ([`Outcomes`]: live, machine, busy, no answer,
 //!   invalid; answering-machine detection) and the mix each attempt is drawn from; `outcome`: the
 //!   [`DialOutcome`], [`AmdVerdict`] and [`LiveOutcome`] the engine tells strategies about.
@@ -95,6 +96,7 @@ mod pauses;
 pub mod quality;
 mod replicate;
 mod scenario;
+pub mod scenario_shape;
 mod schedule;
 mod tally;
 mod validation;

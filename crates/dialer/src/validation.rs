@@ -10,6 +10,7 @@ use crate::pacing::free_agents::FreeAgents;
 use crate::pacing::lines_in_flight::RingingLines;
 use crate::pacing::{CostInputs, Pacing, PacingStrategy};
 use crate::scenario::{Bucket, DialerMode, Scenario};
+use crate::scenario_shape::{AGENT_EFFICIENCY, AGENTS, MAX_LINES_FIELD, PACING_INTERVAL};
 
 /// Most agents in a scenario.
 pub const MAX_AGENTS: u32 = 10_000;
@@ -230,23 +231,16 @@ impl Scenario {
 
     fn violations(&self) -> Result<(), Vec<Violation>> {
         let mut check = Checker::default();
-        if self.agents == 0 || self.agents > MAX_AGENTS {
-            check.fail(
-                "agents",
-                format!("must be between 1 and {MAX_AGENTS}, got {}", self.agents),
-            );
-        }
-        if check.finite("agent_efficiency", self.agent_efficiency)
-            && !(self.agent_efficiency > 0.0 && self.agent_efficiency <= 1.0)
-        {
-            check.fail(
-                "agent_efficiency",
-                format!(
-                    "must be above 0 and at most 1, got {}",
-                    self.agent_efficiency
-                ),
-            );
-        }
+        let mut found = Vec::new();
+        AGENTS
+            .kind
+            .check_whole(AGENTS.name, self.agents.into(), &mut found);
+        AGENT_EFFICIENCY.kind.check_number(
+            AGENT_EFFICIENCY.name,
+            self.agent_efficiency,
+            &mut found,
+        );
+        check.found.append(&mut found);
         let before = check.found.len();
         let window_ok = check.finite("window_minutes", self.window_minutes);
         if window_ok && self.window_minutes <= 0.0 {
@@ -279,22 +273,16 @@ impl Scenario {
             }
         }
         self.check_dialer(&mut check);
-        match self.max_lines {
-            Some(0) => check.fail("max_lines", "must be at least 1 (or null for no cap)"),
-            Some(lines) if lines > MAX_LINES => {
-                check.fail(
-                    "max_lines",
-                    format!("must be at most {MAX_LINES}, got {lines}"),
-                );
-            }
-            _ => {}
+        let mut found = Vec::new();
+        if let Some(lines) = self.max_lines {
+            let field = MAX_LINES_FIELD;
+            field.kind.check_whole(field.name, lines.into(), &mut found);
         }
-        check.range(
-            "pacing_interval_seconds",
-            self.pacing_interval_seconds,
-            0.0,
-            3_600.0,
-        );
+        let field = PACING_INTERVAL;
+        field
+            .kind
+            .check_number(field.name, self.pacing_interval_seconds, &mut found);
+        check.found.append(&mut found);
         self.check_population(&mut check);
         check.distribution("talk_seconds", &self.talk_seconds);
         check.distribution("wrap_seconds", &self.wrap_seconds);

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// A failed request: the HTTP status and the `{"detail": "…"}` the server answers with.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{status}: {detail}")]
 pub struct ApiFailure {
     /// HTTP status code, e.g. 400.
@@ -15,6 +15,8 @@ pub struct ApiFailure {
     pub detail: String,
     /// Seconds to wait before retrying, sent as `Retry-After` (429 and 503).
     pub retry_after: Option<u64>,
+    /// The simulation that broke the abandonment limit, sent with a `probability adjustment` 400.
+    pub simulation: Option<Box<contract::SimulateResponse>>,
 }
 
 impl ApiFailure {
@@ -24,6 +26,15 @@ impl ApiFailure {
             status,
             detail: detail.into(),
             retry_after: None,
+            simulation: None,
+        }
+    }
+
+    /// The body the failure answers with.
+    pub fn body(&self) -> contract::ErrorBody {
+        contract::ErrorBody {
+            detail: self.detail.clone(),
+            simulation: self.simulation.clone(),
         }
     }
 
@@ -58,9 +69,7 @@ impl From<campaign::Refused> for ApiFailure {
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
-        let body = contract::ErrorBody {
-            detail: self.detail.clone(),
-        };
+        let body = self.body();
         let mut response = (self.status_code(), axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response

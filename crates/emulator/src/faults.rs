@@ -11,7 +11,7 @@ use rand::rngs::ChaCha8Rng;
 use crate::failure::ApiFailure;
 
 /// What the injector decided for one request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
     /// Answer normally.
     None,

@@ -154,10 +154,7 @@ mod client {
     /// The error the HTTP client would report for the same failure from the server: same status, same
     /// detail, the same JSON body.
     fn status_error(failure: ApiFailure) -> cxone::Error {
-        let body = serde_json::to_string(&cxone::ErrorBody {
-            detail: failure.detail.clone(),
-        })
-        .unwrap_or_default();
+        let body = serde_json::to_string(&failure.body()).unwrap_or_default();
         cxone::Error::Status {
             status: failure.status,
             detail: failure.detail,

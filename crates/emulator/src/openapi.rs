@@ -1,7 +1,7 @@
 //! The OpenAPI description of the emulator, generated from the wire types (`GET /openapi.json`).
 //!
-//! [`document`] adds what the types alone cannot say: the ranges, patterns and item counts the server
-//! enforces, the answers every endpoint may give (405, 408, 413, 415, 501 and `Retry-After`), and the
+//! [`document`] adds what the types alone cannot say: the ranges and item counts the server enforces
+//! (read from the field tables of `contract::fields`, the one home of the ranges), the patterns, the answers every endpoint may give (405, 408, 413, 415, 501 and `Retry-After`), and the
 //! token endpoint's HTTP Basic client authentication. Rules across fields (answered calls at most the
 //! attempts, buckets that do not overlap) are stated in the descriptions.
 
@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+
+use violation::shape::Kind;
 
 use crate::idempotency::MAX_KEY_LEN;
 
@@ -78,53 +80,66 @@ fn error_answer(description: &str) -> Value {
     })
 }
 
+/// A field kind's range as JSON Schema keywords (`minimum`, `exclusiveMinimum`, `maximum`,
+/// `minItems`, `maxItems`); none for kinds the generated schema already states in full.
+fn schema_rule(kind: &Kind) -> Option<Value> {
+    let mut rule = serde_json::Map::new();
+    match *kind {
+        Kind::Whole { min, max } => {
+            rule.insert("minimum".into(), min.into());
+            if max < u64::from(u32::MAX) {
+                rule.insert("maximum".into(), max.into());
+            }
+        }
+        Kind::Number {
+            min,
+            max,
+            above_min,
+        } => {
+            if min.is_finite() {
+                let key = if above_min {
+                    "exclusiveMinimum"
+                } else {
+                    "minimum"
+                };
+                rule.insert(key.into(), min.into());
+            }
+            if max.is_finite() {
+                rule.insert("maximum".into(), max.into());
+            }
+        }
+        Kind::List { min, max, .. } => {
+            rule.insert("minItems".into(), min.into());
+            rule.insert("maxItems".into(), max.into());
+        }
+        _ => return None,
+    }
+    Some(Value::Object(rule))
+}
+
 fn add_rules(doc: &mut Value) {
     let s = "/components/schemas";
-    for (field, rule) in [
-        ("answerRate", json!({"minimum": 0.05, "maximum": 0.95})),
-        ("agentEfficiency", json!({"minimum": 0.5, "maximum": 1.0})),
-        (
-            "interval",
-            json!({"minimum": 0, "maximum": contract::simulate::MAX_INTERVAL_SECONDS}),
-        ),
-        (
-            "maxCalls",
-            json!({"minimum": 1, "maximum": contract::validate::MAX_MAX_CALLS}),
-        ),
-        (
-            "agents",
-            json!({"minimum": 1, "maximum": contract::validate::MAX_AGENTS}),
-        ),
-        (
-            "answeringMachineShare",
-            json!({"minimum": 0, "maximum": contract::validate::MAX_MACHINE_SHARE,
-                   "description": "Share of dial attempts an answering machine answers; with \
-                       answerRate at most 1 in all."}),
-        ),
+    // Ranges and item counts from the field tables, their one home (contract::fields).
+    for (schema, shape) in [
+        ("SimulateRequest", &contract::fields::REQUEST),
+        ("DialerSettings", &contract::fields::DIALER_SETTINGS),
+        ("HistoricalBucket", &contract::fields::BUCKET),
+        ("AmdSettings", &contract::fields::AMD),
     ] {
-        merge(doc, &format!("{s}/DialerSettings/properties/{field}"), rule);
+        for field in shape.fields {
+            if let Some(rule) = schema_rule(&field.kind) {
+                merge(
+                    doc,
+                    &format!("{s}/{schema}/properties/{}", field.name),
+                    rule,
+                );
+            }
+        }
     }
-    for (field, rule) in [
-        ("false_positive", json!({"minimum": 0, "maximum": 1})),
-        ("false_negative", json!({"minimum": 0, "maximum": 1})),
-        (
-            "detect_seconds",
-            json!({"minimum": 0, "maximum": contract::validate::MAX_DETECT_SECONDS}),
-        ),
-    ] {
-        merge(doc, &format!("{s}/AmdSettings/properties/{field}"), rule);
-    }
-    merge(
-        doc,
-        &format!("{s}/SimulateRequest/properties/simulationWindowMinutes"),
-        json!({"minimum": 10, "maximum": 1440}),
-    );
     merge(
         doc,
         &format!("{s}/SimulateRequest/properties/historicalData"),
         json!({
-            "minItems": 1,
-            "maxItems": contract::validate::MAX_BUCKETS,
             "description": "History by time bucket: buckets must not overlap, at least one must have \
                 attempts and at least one answered call among them; the history must also fit the \
                 server's work limits."
@@ -137,22 +152,10 @@ fn add_rules(doc: &mut Value) {
         json!({"pattern": format!("^{clock}-({clock}|24:00)$"),
                "description": "`HH:MM-HH:MM`, the end after the start (`24:00` allowed as an end)."}),
     );
-    for field in ["calls_attempted", "calls_answered"] {
-        merge(
-            doc,
-            &format!("{s}/HistoricalBucket/properties/{field}"),
-            json!({"minimum": 0}),
-        );
-    }
     merge(
         doc,
         &format!("{s}/HistoricalBucket/properties/calls_answered"),
         json!({"description": "Attempts a live person answered: at most calls_attempted."}),
-    );
-    merge(
-        doc,
-        &format!("{s}/HistoricalBucket/properties/avg_talk_time_seconds"),
-        json!({"exclusiveMinimum": 0, "maximum": contract::validate::MAX_TALK_SECONDS}),
     );
     merge(
         doc,
@@ -246,6 +249,23 @@ mod tests {
             settings["maxCalls"]["maximum"],
             contract::validate::MAX_MAX_CALLS
         );
+        // Every range of the field tables is in the document.
+        for (schema, shape) in [
+            ("DialerSettings", &contract::fields::DIALER_SETTINGS),
+            ("HistoricalBucket", &contract::fields::BUCKET),
+            ("SimulateRequest", &contract::fields::REQUEST),
+        ] {
+            let props = &doc["components"]["schemas"][schema]["properties"];
+            for field in shape.fields {
+                if let Some(Value::Object(rule)) = schema_rule(&field.kind) {
+                    for (key, value) in rule {
+                        assert_eq!(props[field.name][&key], value, "{schema}.{}", field.name);
+                    }
+                }
+            }
+        }
+        let bucket = &doc["components"]["schemas"]["HistoricalBucket"]["properties"];
+        assert_eq!(bucket["avg_talk_time_seconds"]["exclusiveMinimum"], 0.0);
         let request = &doc["components"]["schemas"]["SimulateRequest"]["properties"];
         assert_eq!(request["historicalData"]["maxItems"], 1440);
         assert_eq!(request["simulationWindowMinutes"]["minimum"], 10);

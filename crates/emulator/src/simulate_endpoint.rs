@@ -227,33 +227,21 @@ async fn read_body(state: &AppState, request: Request) -> Result<Bytes, ApiFailu
     })
 }
 
-/// Parses the JSON body, answering 400 with the field path and serde's message (with its position).
+/// Parses the JSON body: a syntax error answers 400 with its field path and position; a wrong type, a
+/// missing or an unknown field answers 400 naming every such problem at once, in plain words, from the
+/// request's field table ([`contract::fields::REQUEST`]).
 ///
 /// A whole number written with a fraction (`50.0`) is an integer to JSON Schema, and so to the
 /// OpenAPI document: it is accepted where a count is expected.
 fn parse_body(body: &[u8]) -> Result<SimulateRequest, ApiFailure> {
-    let first = match serde_json::from_slice::<SimulateRequest>(body) {
-        Ok(request) => return Ok(request),
-        Err(e) => e,
-    };
-    // Well-formed JSON with `50.0` for a count: read it again with whole floats as integers, and if
-    // it still fails, report that failure (the first may only have been about such a float).
-    let (error, text) = match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(value) => {
-            let text = serde_json::to_vec(&whole_floats_as_integers(value)).unwrap_or_default();
-            match serde_json::from_slice::<SimulateRequest>(&text) {
-                Ok(request) => return Ok(request),
-                Err(e) => (e, text),
-            }
-        }
-        Err(_) => (first, body.to_vec()),
-    };
-    let at = json_path::path_at(&text, error.line(), error.column())
-        .map(|path| format!("{path}: "))
-        .unwrap_or_default();
-    Err(ApiFailure::bad_request(format!(
-        "malformed JSON body: {at}{error}"
-    )))
+    let value = serde_json::from_slice::<serde_json::Value>(body).map_err(|error| {
+        let at = json_path::path_at(body, error.line(), error.column())
+            .map(|path| format!("{path}: "))
+            .unwrap_or_default();
+        ApiFailure::bad_request(format!("malformed JSON body: {at}{error}"))
+    })?;
+    violation::shape::decode(whole_floats_as_integers(value), "simulate request body")
+        .map_err(simulation::invalid_request)
 }
 
 /// `value` with every number that is whole and written as a float (`50.0`) made an integer.
@@ -327,9 +315,7 @@ async fn run_and_store(
         }),
         Err(failure) if failure.status < 500 => Ok(StoredResponse {
             status: failure.status,
-            body: to_json(&ErrorBody {
-                detail: failure.detail,
-            })?,
+            body: to_json(&failure.body())?,
         }),
         Err(failure) => Err(failure),
     }

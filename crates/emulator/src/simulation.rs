@@ -71,8 +71,18 @@ pub fn simulate_with_progress(
     let settings = &request.predictive_dialer_settings;
     let regime = limits.regime;
     let compliance = report.compliance.regime(regime).rate.mean;
+    let answer = || {
+        campaign::report::answer(
+            &request,
+            campaign_id,
+            simulation_id(&request, campaign_id, seed),
+            &plan,
+            scenario.agents,
+            &report,
+        )
+    };
     if compliance > regime.limit() {
-        return Err(ApiFailure::bad_request(format!(
+        let mut failure = ApiFailure::bad_request(format!(
             "simulated compliance abandon rate {:.2} % ({}) exceeds the {} % limit at answer rate {} \
              with {} agents; {PROBABILITY_ADJUSTMENT} required: lower answerRate",
             compliance * 100.0,
@@ -80,16 +90,16 @@ pub fn simulate_with_progress(
             regime.limit() * 100.0,
             settings.answer_rate,
             scenario.agents
-        )));
+        ));
+        failure.simulation = Some(Box::new(answer()));
+        return Err(failure);
     }
-    Ok(campaign::report::answer(
-        &request,
-        campaign_id,
-        simulation_id(&request, campaign_id, seed),
-        &plan,
-        scenario.agents,
-        &report,
-    ))
+    Ok(answer())
+}
+
+/// The body broke the request's rules: 400 listing every violation.
+pub(crate) fn invalid_request(violations: Vec<contract::Violation>) -> ApiFailure {
+    campaign::request::invalid_request(violations).into()
 }
 
 /// A campaign id must obey the payload's rule ([`campaign::check_campaign_id`]): 400 if not.

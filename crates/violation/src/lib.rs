@@ -3,6 +3,9 @@
 //! Every crate that checks input (the engine's scenario, the payload and the wire contract) reports
 //! with this one type, so a caller lists problems from any of them the same way.
 //!
+//! [`shape`] describes a JSON document field by field and checks a parsed document against it, so a
+//! type, missing-field or unknown-field problem reads in the user's words too.
+//!
 //! ```
 //! use violation::Violation;
 //!
@@ -11,6 +14,8 @@
 //! ```
 
 use std::fmt;
+
+pub mod shape;
 
 /// One broken rule: where (`dialer.level`, `historical_matrix[2].calls_answered`), and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]

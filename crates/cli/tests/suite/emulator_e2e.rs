@@ -4,7 +4,7 @@ use emulator::{AppState, EmulatorConfig, RegisteredClient};
 use secrecy::SecretString;
 use serde_json::Value;
 
-use crate::common::{Sandbox, example, json, stderr};
+use crate::common::{Sandbox, example, json, stderr, stdout};
 
 /// A running emulator; it shuts down when dropped.
 struct Emulator {
@@ -171,6 +171,24 @@ async fn probability_adjustment_through_the_emulator() {
         stderr(&out)
     );
     assert_eq!(sb.audit_lines()[0]["outcome"], "REJECTED");
+    // The last simulation the server refused is shown, and its abandonment is over the limit.
+    let last = &result["simulation_result"];
+    assert_eq!(last["status"], "COMPLETED", "{result:#}");
+    let abandon = last["metrics"]["compliance_abandon_rate"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(abandon > 0.03, "{abandon}");
+    let audited = sb.audit_lines()[0]["abandon_rate"].as_f64().unwrap();
+    assert_eq!(audited, abandon);
+
+    // The same on the local backend, in the table.
+    let local = Sandbox::new().env("NO_COLOR", "1");
+    let file = local.write("power.json", &payload.to_string());
+    let out = local.run_async(&["run", file.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
+    let table = stdout(&out);
+    assert!(table.contains("run REJECTED"), "{table}");
+    assert!(table.contains("server status"), "{table}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -301,3 +301,12 @@ fn verbose_shows_what_a_local_run_does() {
         "NO_COLOR: no escape codes: {err:?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn an_audit_log_on_dev_null_is_accepted() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["run", "--audit-log", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("not recorded"), "{}", stderr(&out));
+}

@@ -449,3 +449,40 @@ async fn a_servers_compliance_object_is_read_typed_and_shown_as_far_as_it_goes()
     );
     assert!(compliance.get("acma").is_none() && compliance.get("crtc").is_none());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_that_are_not_the_contract_name_the_server_and_what_was_wrong() {
+    let cases: [(u16, &str, &str); 4] = [
+        (400, "<html>Bad Request</html>", "<html>Bad Request</html>"),
+        (200, "[]", "not a JSON object"),
+        (200, "\"x\"", "not a JSON object"),
+        (200, "<html>portal</html>", "<html>portal</html>"),
+    ];
+    for (status, body, says) in cases {
+        let server = cxone_server().await;
+        answer_simulate(
+            &server,
+            ResponseTemplate::new(status).set_body_raw(body, "application/json"),
+        )
+        .await;
+        let sb = sandbox(&server);
+        let out = sb.run_async(&["run", "--json"]).await;
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{status} {body}: {}",
+            stderr(&out)
+        );
+        let err = stderr(&out);
+        let host_port = server.uri().trim_start_matches("http://").to_owned();
+        assert!(
+            err.contains(&host_port),
+            "{status} {body}: no {host_port} in {err}"
+        );
+        assert!(err.contains(says), "{status} {body}: no {says:?} in {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        let v = json(&out);
+        assert_eq!(v["status"], "FAILED");
+        assert_eq!(sb.audit_lines().len(), 1, "the failed run is recorded");
+    }
+}

@@ -342,7 +342,7 @@ fn bad_machine_settings_are_exit_2_naming_each_field() {
         let err = stderr(&out);
         for field in [
             "amd: answering-machine detection needs answering machines",
-            "amd.false_positive: is 1.5",
+            "amd.false_positive: must be a number from 0 to 1 (got 1.5)",
             "amd.detect_seconds: is required",
             "answered_includes_machines: is true",
         ] {

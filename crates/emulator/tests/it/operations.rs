@@ -52,8 +52,8 @@ async fn openapi_describes_the_machine_settings_and_the_compliance_object() {
     assert_eq!(settings["answeringMachineShare"]["maximum"], 0.95);
     assert!(settings["amd"].is_object(), "{settings}");
     let amd = &schemas["AmdSettings"]["properties"];
-    assert_eq!(amd["false_positive"]["maximum"], 1);
-    assert_eq!(amd["detect_seconds"]["maximum"], 30.0);
+    assert_eq!(amd["false_positive"]["maximum"].as_f64(), Some(1.0));
+    assert_eq!(amd["detect_seconds"]["maximum"].as_f64(), Some(30.0));
     assert!(schemas["SimulateRequest"]["properties"]["answeredIncludesMachines"].is_object());
     // The answer keeps unknown fields (`extra`), so its schema is `allOf` an open object and
     // its properties.

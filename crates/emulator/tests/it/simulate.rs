@@ -168,27 +168,30 @@ async fn every_violation_of_a_bad_body_is_listed() {
 }
 
 #[tokio::test]
-async fn malformed_json_gets_serdes_message() {
+async fn wrong_missing_and_unknown_fields_are_named_at_once_in_plain_words() {
     let state = AppState::new(test_config());
     let token = oneshot_token(&state, "dev-client", "dev-secret").await;
-    let typo = SEED_SIMULATE_BODY.replace("\"answerRate\"", "\"answerRat\"");
+    let typo = SEED_SIMULATE_BODY
+        .replace("\"answerRate\"", "\"answerRat\"")
+        .replace("\"calls_answered\": 245", "\"calls_answered\": \"many\"");
     let (status, _, body) = oneshot(&state, simulate_request(&token, CAMPAIGN, typo)).await;
     assert_eq!(status, 400);
     let detail = body["detail"].as_str().unwrap();
-    assert!(detail.starts_with("malformed JSON body"), "{detail}");
-    assert!(
-        detail.contains("predictiveDialerSettings.answerRat: unknown field `answerRat`"),
-        "{detail}"
+    assert_eq!(
+        detail,
+        "invalid simulate request (3 problems): predictiveDialerSettings.answerRate: missing; the \
+         expected share of dial attempts a live person answers; predictiveDialerSettings.answerRat: \
+         unknown field; did you mean answerRate?; historicalData[1].calls_answered: must be a whole \
+         number ≥ 0 (got \"many\")"
     );
-    let wrong_type =
-        SEED_SIMULATE_BODY.replace("\"calls_answered\": 245", "\"calls_answered\": \"many\"");
-    let (status, _, body) = oneshot(&state, simulate_request(&token, CAMPAIGN, wrong_type)).await;
-    assert_eq!(status, 400);
-    let detail = body["detail"].as_str().unwrap();
-    assert!(
-        detail.starts_with("malformed JSON body: historicalData[1].calls_answered: invalid type"),
-        "{detail}"
-    );
+    for not_an_object in ["[]", "\"x\"", "[0.38, 0.82]"] {
+        let (status, _, body) =
+            oneshot(&state, simulate_request(&token, CAMPAIGN, not_an_object)).await;
+        assert_eq!(status, 400, "{not_an_object}");
+        let detail = body["detail"].as_str().unwrap();
+        assert!(detail.contains("must be a JSON object"), "{detail}");
+    }
+    assert_eq!(state.simulations_run(), 0, "nothing was simulated");
     let mut form = simulate_request(&token, CAMPAIGN, SEED_SIMULATE_BODY);
     form.headers_mut().insert(
         "content-type",
