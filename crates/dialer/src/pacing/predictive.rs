@@ -701,6 +701,24 @@ mod tests {
     }
 
     #[test]
+    fn false_positives_are_drops_unless_the_regime_leaves_them_out() {
+        let mut counted = dialer(0.5);
+        let mut blind = dialer(0.5);
+        blind.count_false_positives(false);
+        for _ in 0..4 {
+            PacingStrategy::on_live_outcome(&mut counted, LiveOutcome::HungUpAsMachine);
+            PacingStrategy::on_live_outcome(&mut blind, LiveOutcome::HungUpAsMachine);
+        }
+        // Counted as the law counts them: 4 drops against the first 100 answers, over 3 %.
+        assert!((counted.windowed_drop_rate() - 0.04).abs() < 1e-12);
+        assert!(counted.in_fallback());
+        // Left out, as CXone's report leaves them: nothing seen.
+        assert_eq!(blind.windowed_drop_rate(), 0.0);
+        assert!(!blind.in_fallback());
+        assert_eq!(blind.alpha(), 0.0);
+    }
+
+    #[test]
     fn the_rate_forgets_answers_older_than_the_window() {
         let mut predictive = dialer(0.5);
         for _ in 0..20 {
