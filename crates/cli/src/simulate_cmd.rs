@@ -87,6 +87,7 @@ async fn run_with_progress(scenario: dialer::ValidScenario) -> Result<dialer::Re
             &scenario,
             dialer::Options {
                 progress: Some(&update),
+                regime: None,
             },
         )
     })

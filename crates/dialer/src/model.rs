@@ -1,5 +1,6 @@
 //! A validated scenario prepared for the event loop: seconds everywhere, samplers ready.
 
+use crate::compliance::Regime;
 use crate::distribution::{Distribution, Sampler};
 use crate::outcome::DialOutcome;
 use crate::outcome_mix::{DEFAULT_MACHINE_HANDLE, MachineRouting};
@@ -54,6 +55,9 @@ pub struct Model {
     pub patience_mean: f64,
     /// Waits longer than this are late.
     pub connect_within: f64,
+    /// The regime the run is held to ([`crate::Options::regime`]; FCC/FTC unless given): the
+    /// predictive pacer counts AMD false positives as its formula does.
+    pub regime: Regime,
 }
 
 impl Model {
@@ -85,6 +89,7 @@ impl Model {
             patience: scenario.patience_seconds.sampler(),
             patience_mean: scenario.patience_seconds.mean(),
             connect_within: scenario.connect_within_seconds,
+            regime: Regime::Fcc,
         }
     }
 }

@@ -55,10 +55,14 @@ pub enum LiveOutcome {
     ConnectedLate,
     /// Reached no agent within its patience.
     Abandoned,
+    /// Judged a machine by answering-machine detection and hung up on (an AMD false positive): the
+    /// FCC/FTC, Ofcom and CRTC formulas count it as abandoned, CXone's report not at all.
+    HungUpAsMachine,
 }
 
 impl LiveOutcome {
-    /// Whether the law counts it against the abandonment limit (abandoned or connected late).
+    /// Whether the law counts it against the abandonment limit (abandoned, connected late or hung
+    /// up on as a machine).
     #[inline]
     pub fn is_drop(self) -> bool {
         !matches!(self, Self::Connected)
@@ -90,6 +94,8 @@ mod tests {
         assert!(!LiveOutcome::Connected.is_drop());
         assert!(LiveOutcome::ConnectedLate.is_drop());
         assert!(LiveOutcome::Abandoned.is_drop());
+        assert!(LiveOutcome::HungUpAsMachine.is_drop());
+        assert!(!LiveOutcome::HungUpAsMachine.is_abandoned());
         assert!(!LiveOutcome::ConnectedLate.is_abandoned());
         assert!(LiveOutcome::Abandoned.is_abandoned());
     }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::compliance::{Compliance, PeriodCounts};
+use crate::compliance::{Compliance, PeriodCounts, Regime};
 use crate::engine::{ReplicationTally, run_replication};
 use crate::estimate::t_critical_95;
 use crate::metrics::{MetricValues, Metrics, MetricsAccumulator};
@@ -52,12 +52,16 @@ const CHUNK: u64 = 64;
 pub struct Options<'a> {
     /// Called as `progress(done, total)` after each replication (from any thread).
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// The compliance regime the run is held to, whose formula the predictive pacer's drop rate
+    /// follows (whether AMD false positives count); `None` for FCC/FTC.
+    pub regime: Option<Regime>,
 }
 
 impl std::fmt::Debug for Options<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Options")
             .field("progress", &self.progress.is_some())
+            .field("regime", &self.regime)
             .finish()
     }
 }
@@ -65,7 +69,10 @@ impl std::fmt::Debug for Options<'_> {
 /// Runs the scenario's replications (in parallel, on the current rayon pool) and reports.
 pub fn simulate(scenario: &ValidScenario, options: Options<'_>) -> Report {
     let progress = options.progress.unwrap_or(&|_, _| {});
-    let model = Model::new(scenario);
+    let mut model = Model::new(scenario);
+    if let Some(regime) = options.regime {
+        model.regime = regime;
+    }
     let segments = model.schedule.segments();
     let reported: Vec<usize> = (0..segments.len())
         .filter(|&i| segments[i].end > model.warmup)

@@ -66,6 +66,7 @@ pub fn simulate_with_progress(
         &scenario,
         dialer::Options {
             progress: Some(progress),
+            regime: Some(limits.regime),
         },
     );
     let settings = &request.predictive_dialer_settings;

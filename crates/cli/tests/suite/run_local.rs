@@ -320,11 +320,28 @@ fn false_positives_count_for_the_law_so_the_regime_decides_the_verdict() {
         "{table}"
     );
     assert!(table.contains("cxone (decides the verdict)"), "{table}");
-    // The same campaign held to the FCC/FTC rule is over its 3 %: REJECTED, exit 3.
-    let out = sb.run(&["run", "--json", payload.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
-    assert_eq!(json(&out)["status"], "REJECTED");
-    assert!(stderr(&out).contains("(fcc)"), "{}", stderr(&out));
+}
+
+/// Held to the FCC/FTC rule (the default), the pacer counts the people detection hangs up on
+/// against its own budget, so the 40 %-machine campaign stays under 3 % and is not REJECTED.
+#[test]
+fn a_campaign_with_false_positives_held_to_the_fcc_rule_passes() {
+    let sb = Sandbox::new();
+    let payload = example("amd_payload.json");
+    let out = sb.run(&["run", "--backend", "local", payload.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let out = sb.run(&[
+        "run",
+        "--json",
+        "--backend",
+        "local",
+        payload.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let result = json(&out);
+    assert_ne!(result["status"], "REJECTED");
+    let fcc = &result["simulation_result"]["compliance"]["fcc"];
+    assert!(fcc["rate"]["mean"].as_f64().unwrap() < 0.03, "{fcc}");
 }
 
 #[test]

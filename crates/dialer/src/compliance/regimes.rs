@@ -75,6 +75,16 @@ impl Regime {
         Self::ALL.iter().copied().find(|r| r.key() == key)
     }
 
+    /// Whether the regime's formula counts a person hung up on as a machine (an AMD false
+    /// positive) against its limit, read from the formula itself.
+    pub fn counts_false_positives(self) -> bool {
+        let one = PeriodCounts {
+            false_positives: 1,
+            ..PeriodCounts::default()
+        };
+        (self.rule().counts)(&one).0 > 0
+    }
+
     /// Position in [`Regime::ALL`].
     pub(crate) fn index(self) -> usize {
         self as usize
@@ -117,6 +127,17 @@ mod tests {
             assert!(regime.rule().period_days >= 1);
         }
         assert_eq!(Regime::from_key("nope"), None);
+    }
+
+    #[test]
+    fn only_cxone_leaves_false_positives_out() {
+        for &regime in Regime::ALL {
+            assert_eq!(
+                regime.counts_false_positives(),
+                regime != Regime::Cxone,
+                "{regime:?}"
+            );
+        }
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //!
 //! The strategies are told what the dialer perceives, not the truth: a machine detection lets
 //! through is an answer routed like a person's (and its drop, a drop), a person judged a machine an
-//! attempt that reached no one.
+//! attempt that reached no one. The one exception is that person's fate: the strategies are also
+//! told [`LiveOutcome::HungUpAsMachine`], as the regimes count it, in place of the estimate from
+//! the detector's measured false-positive rate a dialer would use.
 
 use crate::event::Event;
 use crate::outcome::{AmdVerdict, DialOutcome, LiveOutcome};
@@ -90,6 +92,11 @@ impl Replication<'_> {
             tally.amd_false_positives += 1;
         }
         self.ends_unrouted(DialOutcome::Machine, dialled_at);
+        if outcome.is_live() {
+            // The pacer counts its false positives as the regimes do (a dialer would estimate them
+            // from its detector's measured rate; here it is told the simulated count).
+            self.pacing.on_live_outcome(LiveOutcome::HungUpAsMachine);
+        }
     }
 
     /// Routes an answer that came at `answered_at` to an agent: connected at once if one is Ready,

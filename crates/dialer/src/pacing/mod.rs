@@ -250,9 +250,10 @@ impl Pacing {
     /// The strategy a model's replication runs. The predictive strategy starts from the first
     /// segment's answer rate and looks ahead by the mean ring time of a live answer plus the mean
     /// patience (a call answered then can still be connected within its patience).
+    /// Its predictive strategy counts AMD false positives if the model's regime does.
     pub fn for_model(model: &Model) -> Self {
         let segments = model.schedule.segments();
-        Self::new(
+        let mut pacing = Self::new(
             &model.dialer,
             segments.first().map_or(0.0, |s| s.routed_probability),
             model.live_ring_mean + model.detect_mean + model.patience_mean,
@@ -270,7 +271,11 @@ impl Pacing {
                     RingingLines::new(&model.live_ring, &model.other_ring),
                 )
             },
-        )
+        );
+        if let Self::Predictive(predictive) = &mut pacing {
+            predictive.count_false_positives(model.regime.counts_false_positives());
+        }
+        pacing
     }
 }
 

@@ -50,6 +50,12 @@
 //! per available agent at first, the bound rising to its full value over the first
 //! [`RAMP_ANSWERS`] live answers and [`RAMP_SECONDS`] (whichever is slower).
 //!
+//! The rate it measures is the regime's: a person AMD hangs up on as a machine (a false positive,
+//! [`LiveOutcome::HungUpAsMachine`]) enters the window as a drop, in the numerator and the
+//! denominator as in `(abandoned + late + fp) / (live + fp)`, unless the run's regime leaves false
+//! positives out (CXone's report; [`Predictive::count_false_positives`]). Without AMD there are
+//! none, and nothing changes.
+//!
 //! Until the window has seen [`MIN_ANSWERS`] live answers, the rate is drops over `MIN_ANSWERS`
 //! rather than over the few answers seen: the first drop of a run would otherwise read as a 100 %
 //! rate and force progressive dialling for the next 39 answers. Early on this counts drops against
@@ -61,6 +67,7 @@ use super::lines_in_flight::{AnswerRate, RingingLines};
 use super::{CostInputs, PacingCost, PacingStrategy, Snapshot, progressive_lines};
 use crate::compliance::Regime;
 use crate::distribution::erfc;
+use crate::outcome::LiveOutcome;
 
 /// Live answers in the rolling window the drop rate is measured over.
 ///
@@ -206,6 +213,9 @@ pub struct Predictive {
     last_lines: u32,
     /// The normal loss function, tabulated (each decision evaluates it a few times).
     loss: NormalLoss,
+    /// Whether a person hung up on as a machine enters the window as a drop (the regime's formula
+    /// counts AMD false positives).
+    false_positives: bool,
 }
 
 impl Predictive {
@@ -236,7 +246,14 @@ impl Predictive {
             fallback: false,
             last_lines: 0,
             loss: NormalLoss::new(),
+            false_positives: true,
         }
+    }
+
+    /// Whether it counts AMD false positives as drops of live answers (the FCC/FTC, Ofcom and CRTC
+    /// formulas do, the default; CXone's report does not).
+    pub fn count_false_positives(&mut self, counted: bool) {
+        self.false_positives = counted;
     }
 
     #[cfg(test)]
@@ -288,7 +305,8 @@ impl Predictive {
         self.live_rate.outcome(live, dialled_at);
     }
 
-    /// A live answer was connected in time, or dropped (abandoned or late).
+    /// A live answer was connected in time, or dropped (abandoned, late or, if counted, hung up on
+    /// as a machine).
     pub fn on_live_outcome(&mut self, dropped: bool) {
         self.outcomes.push(dropped);
         self.answers_seen += 1;
@@ -454,7 +472,10 @@ impl PacingStrategy for Predictive {
     }
 
     #[inline]
-    fn on_live_outcome(&mut self, outcome: crate::outcome::LiveOutcome) {
+    fn on_live_outcome(&mut self, outcome: LiveOutcome) {
+        if outcome == LiveOutcome::HungUpAsMachine && !self.false_positives {
+            return;
+        }
         Predictive::on_live_outcome(self, outcome.is_drop());
     }
 
@@ -742,6 +763,24 @@ mod tests {
             predictive.in_fallback(),
             "a 4th drop in the first 100 is not"
         );
+    }
+
+    #[test]
+    fn false_positives_are_drops_unless_the_regime_leaves_them_out() {
+        let mut counted = dialer(0.5);
+        let mut blind = dialer(0.5);
+        blind.count_false_positives(false);
+        for _ in 0..4 {
+            PacingStrategy::on_live_outcome(&mut counted, LiveOutcome::HungUpAsMachine);
+            PacingStrategy::on_live_outcome(&mut blind, LiveOutcome::HungUpAsMachine);
+        }
+        // Counted as the law counts them: 4 drops against the first 100 answers, over 3 %.
+        assert!((counted.windowed_drop_rate() - 0.04).abs() < 1e-12);
+        assert!(counted.in_fallback());
+        // Left out, as CXone's report leaves them: nothing seen.
+        assert_eq!(blind.windowed_drop_rate(), 0.0);
+        assert!(!blind.in_fallback());
+        assert_eq!(blind.alpha(), 0.0);
     }
 
     #[test]
