@@ -73,15 +73,16 @@ pub fn listed_violations(source: &str, violations: &[Violation]) -> Failure {
 fn with_ci(estimate: MetricEstimate, format: fn(f64) -> String) -> String {
     match estimate.ci95 {
         Some([lo, hi]) if hi > lo => {
-            format!(
-                "{}  ({} – {})",
-                format(estimate.mean),
-                format(lo),
-                format(hi)
-            )
+            format!("{}  ({})", format(estimate.mean), interval(lo, hi, format))
         }
         _ => format(estimate.mean),
     }
+}
+
+/// `lo – hi`. Every figure shown is a count, a share or a time, none below 0, so the normal
+/// interval is cut at 0 (a mean wait of 0 s reads `0.00 s – 0.00 s`, not `-0.00 s`).
+pub fn interval(lo: f64, hi: f64, format: fn(f64) -> String) -> String {
+    format!("{} – {}", format(lo.max(0.0)), format(hi))
 }
 
 /// A share as a percentage with two decimals.
@@ -389,6 +390,12 @@ pub fn compliance_table(compliance: &ComplianceReport, deciding: Option<&str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interval_is_cut_at_zero() {
+        assert_eq!(interval(-0.004, 0.01, percent), "0.00 % – 1.00 %");
+        assert_eq!(interval(0.02, 0.03, percent), "2.00 % – 3.00 %");
+    }
 
     #[test]
     fn figures_show_their_interval_and_missing_ones_are_named() {

@@ -107,7 +107,7 @@ fn print_report(report: &dialer::Report, shape: &str) {
         };
         let interval = estimate
             .ci95
-            .map(|[lo, hi]| format!("{} – {}", format(lo), format(hi)))
+            .map(|[lo, hi]| output::interval(lo, hi, format))
             .unwrap_or_default();
         t.add_row(vec![
             Cell::new(output::metric_label(label)),
