@@ -114,6 +114,21 @@ def _as_float(loc: Loc, value: Any, errors: List[Error]) -> Optional[float]:
     return number
 
 
+def _as_bool(loc: Loc, value: Any, errors: List[Error]) -> Optional[bool]:
+    if isinstance(value, bool):
+        return value
+    errors.append(_error(loc, "Input should be a valid boolean", "bool_type", value))
+    return None
+
+
+def _as_object(loc: Loc, value: Any, errors: List[Error]) -> Optional[Dict[str, Any]]:
+    # Its fields and their rules are the Rust crate's, checked with the rest of the payload.
+    if isinstance(value, Mapping):
+        return dict(value)
+    errors.append(_error(loc, "Input should be a valid dictionary", "dict_type", value))
+    return None
+
+
 def _as_dialer_type(loc: Loc, value: Any, errors: List[Error]) -> Optional[str]:
     if isinstance(value, str) and value.upper() in DIALER_TYPES:
         return value.upper()
@@ -154,7 +169,15 @@ _PAYLOAD_FIELDS: Tuple[Field, ...] = (
     ("compliance_threshold_variance", _as_float, True, 0.1),
     ("agents", lambda l, v, e: _as_int(l, v, e, _U32), False, None),
     ("dialer_type", _as_dialer_type, False, None),
+    # Beyond the seed, as the payload file takes them: a cap on lines in use, and answering machines.
+    ("max_lines", lambda l, v, e: _as_int(l, v, e, _U32), False, None),
+    ("answering_machine_share", _as_float, False, None),
+    ("amd", _as_object, False, None),
+    ("answered_includes_machines", _as_bool, False, None),
 )
+
+
+_REQUIRED = {f[0]: f[2] for f in _PAYLOAD_FIELDS}
 
 
 def _check_fields(
@@ -335,7 +358,11 @@ class PredictiveSimulationPayload:
     ``agent_efficiency`` (0.50–1.00), ``max_simulation_window_minutes`` (10–1440),
     ``historical_matrix`` (1–1440 non-overlapping buckets, :class:`HistoricalCallMatrix` or dicts) and
     ``compliance_threshold_variance`` (0.01–0.25). Optional: ``agents`` (1–10 000; inferred from
-    history when absent) and ``dialer_type`` (``PREDICTIVE``, ``PROGRESSIVE`` or ``POWER``).
+    history when absent), ``dialer_type`` (``PREDICTIVE``, ``PROGRESSIVE`` or ``POWER``),
+    ``max_lines`` (a cap on lines in use), ``answering_machine_share`` (share of attempts a machine
+    answers), ``amd`` (answering-machine detection: ``enabled``, ``detect_seconds``,
+    ``false_positive``, ``false_negative``) and ``answered_includes_machines`` (history's answers
+    count machines too); the same fields and rules as a payload file.
 
     Raises :class:`cxone_sim.ValidationError` listing every violation at once.
     """
@@ -350,6 +377,10 @@ class PredictiveSimulationPayload:
     compliance_threshold_variance: float
     agents: Optional[int]
     dialer_type: Optional[str]
+    max_lines: Optional[int]
+    answering_machine_share: Optional[float]
+    amd: Optional[Dict[str, Any]]
+    answered_includes_machines: Optional[bool]
 
     def __init__(self, **data: Any) -> None:
         errors: List[Error] = []
@@ -423,7 +454,7 @@ class PredictiveSimulationPayload:
             value = getattr(self, name)
             if name == "historical_matrix":
                 value = [b.model_dump() for b in value]
-            if value is None and name in ("agents", "dialer_type"):
+            if value is None and name != "historical_matrix" and not _REQUIRED[name]:
                 continue
             out[name] = value
         return out

@@ -9,6 +9,8 @@ import pytest
 
 from cxone_sim import HistoricalCallMatrix, PredictiveSimulationPayload, ValidationError
 
+from conftest import REPO
+
 
 def errors_of(data: dict) -> list:
     with pytest.raises(ValidationError) as caught:
@@ -54,7 +56,7 @@ def test_each_seed_range_refuses_outside_it(seed_payload, field, lo, hi) -> None
     for value in (lo - step, hi + step):
         errors = errors_of({**seed_payload, field: value})
         assert [(e["loc"], e["type"], e["input"]) for e in errors] == [((field,), "value_error", value)]
-        assert f"between {lo:g} and {hi:g}" in errors[0]["msg"], errors[0]["msg"]
+        assert f"from {lo:g} to {hi:g}" in errors[0]["msg"], errors[0]["msg"]
 
 
 def test_every_violation_is_reported_at_once(seed_payload) -> None:
@@ -156,8 +158,8 @@ def test_the_campaign_id_must_fit_a_url_path(seed_payload, campaign_id, fragment
         ({"time_bucket": "10:00-09:00"}, "time_bucket", "ends before it starts"),
         ({"calls_answered": 600}, "calls_answered", "cannot exceed"),
         ({"calls_attempted": -1}, "calls_attempted", "greater than or equal to 0"),
-        ({"avg_talk_time_seconds": 0}, "avg_talk_time_seconds", "more than 0"),
-        ({"avg_talk_time_seconds": 86_401}, "avg_talk_time_seconds", "at most 86400"),
+        ({"avg_talk_time_seconds": 0}, "avg_talk_time_seconds", "above 0"),
+        ({"avg_talk_time_seconds": 86_401}, "avg_talk_time_seconds", "at most 86 400"),
     ],
 )
 def test_bucket_rules(seed_payload, bucket, loc, fragment) -> None:
@@ -234,6 +236,38 @@ def test_the_error_renders_like_pydantics(seed_payload) -> None:
         PredictiveSimulationPayload(**{**seed_payload, "answer_rate": 2, "agent_efficiency": 0})
     text = str(caught.value)
     assert text.splitlines()[0] == "2 validation errors for PredictiveSimulationPayload"
-    assert "answer_rate\n  is 2" in text
+    assert "answer_rate\n  must be a number from 0.05 to 0.95 (got 2)" in text
     assert caught.value.error_count() == 2
     assert isinstance(caught.value, ValueError)
+
+
+def test_every_payload_file_field_is_taken(seed_payload) -> None:
+    """The fields a payload file takes beyond the seed's are the package's too, with the same rules."""
+    amd = {"enabled": True, "detect_seconds": 1.0, "false_positive": 0.01, "false_negative": 0.1}
+    payload = PredictiveSimulationPayload(
+        **seed_payload,
+        max_lines=40,
+        answering_machine_share=0.4,
+        amd=amd,
+        answered_includes_machines=False,
+    )
+    assert payload.max_lines == 40 and payload.answering_machine_share == 0.4
+    assert payload.model_dump()["amd"] == amd
+    assert PredictiveSimulationPayload.model_validate_json(payload.model_dump_json()) == payload
+    # Unset, they stay out of the dump, as a payload file leaves them out.
+    assert "amd" not in PredictiveSimulationPayload(**seed_payload).model_dump()
+    bad = errors_of({**seed_payload, "answering_machine_share": 0.9, "amd": "on",
+                     "answered_includes_machines": "yes"})
+    assert [(e["loc"], e["type"]) for e in bad][1:] == [
+        (("amd",), "dict_type"),
+        (("answered_includes_machines",), "bool_type"),
+    ]
+    # A machine share that leaves no room for the live answers is the Rust rule's verdict.
+    assert bad[0]["loc"][0] == "answering_machine_share", bad
+    # AMD settings without machines are refused, naming the field.
+    assert any(e["loc"][0] == "amd" for e in errors_of({**seed_payload, "amd": amd}))
+
+
+def test_the_answering_machine_example_is_valid() -> None:
+    data = json.loads((REPO / "examples" / "amd_payload.json").read_text())
+    assert PredictiveSimulationPayload(**data).answering_machine_share == 0.4
