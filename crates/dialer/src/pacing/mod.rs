@@ -5,7 +5,7 @@
 //! The engine holds a [`Pacing`], an enum over the strategies whose methods forward to the one it
 //! holds (static dispatch: no virtual call in the event loop). Adding a strategy is its own file
 //! (a type implementing [`PacingStrategy`], and the checks, description, constructor and field
-//! table of its parameters) and one entry in [`strategies!`]'s invocation below, with its `mod`
+//! table of its parameters) and one entry in `strategies!`'s invocation below, with its `mod`
 //! line: the entry generates its `dialer.mode` variant of [`DialerMode`] and everything that
 //! dispatches over the strategies.
 
