@@ -42,13 +42,16 @@
 //! # Adding a pacing strategy, a compliance regime or an outcome kind
 //!
 //! - **A pacing strategy**: add `pacing/<name>.rs` with a type implementing `PacingStrategy`
-//!   (lines to start, the outcomes it wants, its wake clock, its cost for the work limits), and
-//!   register it in `pacing/mod.rs`: its `mod` line, one line in the `strategies!` invocation (the
-//!   engine's `Pacing` enum and its forwarding follow) and its arm in `Pacing::new`. The engine
-//!   does not change. Its configuration is a [`DialerMode`] variant in `scenario.rs`, whose
-//!   parameters `validation.rs` checks; the planner's `describe` (`planner/src/strategy.rs`) names
-//!   it. Files: 1 new, 4 changed (`pacing/mod.rs`, `scenario.rs`, `validation.rs`, the planner's
-//!   `strategy.rs`).
+//!   (lines to start, the outcomes it wants, its wake clock, its cost for the work limits) and,
+//!   for its parameters, `check` (their ranges), `describe` (the setting for people, which the
+//!   planner shows), `build` (the strategy from the parameters and the run's `Setup`) and `SHAPE`
+//!   (their field table for the document check); then add its entry to the `strategies!`
+//!   invocation in `pacing/mod.rs`: `"<name>" Variant(Type) = <name> { parameters }`, with the
+//!   parameters' docs and serde defaults. The entry declares the module and generates its
+//!   [`DialerMode`] variant (`{"mode": "<name>", …}`), the engine's `Pacing` variant and its
+//!   forwarding, `Pacing::new`'s arm, the check `validation.rs` runs, the description and the
+//!   `dialer` field table; the engine, `scenario.rs`, `validation.rs`, `scenario_shape.rs` and
+//!   the planner do not change. Files: 1 new, 1 changed (`pacing/mod.rs`, one entry).
 //! - **A compliance regime**: `compliance/regimes.rs` only — a [`Regime`] variant, its place in
 //!   [`Regime::ALL`] and its [`ComplianceRule`] (formula over the per-window counts, limit,
 //!   period) in `Regime::rule`. The report, its `compliance` JSON object, `run --regime` and

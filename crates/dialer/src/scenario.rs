@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::distribution::Distribution;
 use crate::outcome_mix::{MachineRouting, OutcomeMix, Outcomes};
+pub use crate::pacing::{AdaptiveVariant, DialerMode};
 
 /// A simulation scenario: the agents, the dialer, the call population and the run.
 ///
@@ -86,59 +87,6 @@ pub struct Bucket {
     /// Talk time in this bucket; absent = the scenario's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub talk_seconds: Option<Distribution>,
-}
-
-/// The pacing strategy and its parameters (`{"mode": "ratio", "level": 1.5}`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "lowercase", deny_unknown_fields)]
-pub enum DialerMode {
-    /// One line per Ready agent not yet matched to a ringing or waiting call.
-    Progressive,
-    /// Keep `round(level × available agents)` lines in use (VICIdial RATIO).
-    Ratio {
-        /// Lines per available agent, 1–10.
-        level: f64,
-    },
-    /// Open-loop dialling at a fixed rate (a Poisson process), for checks against queueing formulas.
-    Poisson {
-        /// Mean dial attempts per minute.
-        dials_per_minute: f64,
-    },
-    /// VICIdial's adaptive level (ADAPT_HARD_LIMIT / ADAPT_TAPERED / ADAPT_AVERAGE).
-    Adaptive {
-        /// What happens when today's drop share passes `drop_target`.
-        #[serde(default)]
-        variant: AdaptiveVariant,
-        /// Drop share of live answers that triggers the cut, as a fraction. Default: the FCC/FTC
-        /// limit ([`crate::Regime::Fcc`]).
-        #[serde(default = "default_drop_target")]
-        drop_target: f64,
-        /// Highest level. Default 3.0.
-        #[serde(default = "default_max_level")]
-        max_level: f64,
-        /// Aggressiveness, −40…40. Default 0.
-        #[serde(default)]
-        intensity: f64,
-    },
-    /// An abandon-rate controller (Appendix A).
-    Predictive {
-        /// Abandon share of live answers it steers towards, as a fraction. Default 0.025.
-        #[serde(default = "default_abandon_target")]
-        abandon_target: f64,
-    },
-}
-
-/// The ADAPT variant: how the level is cut when the drop target is exceeded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AdaptiveVariant {
-    /// The level drops to 1.0.
-    #[default]
-    Hard,
-    /// The level tapers towards 1.0 as the end of the dialling day approaches.
-    Tapered,
-    /// The level is halved.
-    Average,
 }
 
 impl Scenario {
@@ -231,16 +179,6 @@ fn five() -> u32 {
 fn zero() -> Distribution {
     Distribution::ZERO
 }
-fn default_drop_target() -> f64 {
-    crate::compliance::Regime::Fcc.limit()
-}
-fn default_max_level() -> f64 {
-    3.0
-}
-fn default_abandon_target() -> f64 {
-    0.025
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,10 +8,11 @@
 
 use violation::shape::{Described, Field, Kind, Shape};
 
+use crate::pacing::DIALER_MODES;
 use crate::scenario::Scenario;
 use crate::validation::{MAX_AGENTS, MAX_LINES};
 
-const NUMBER: Kind = Kind::Number {
+pub(crate) const NUMBER: Kind = Kind::Number {
     min: f64::NEG_INFINITY,
     max: f64::INFINITY,
     above_min: false,
@@ -77,37 +78,6 @@ pub const PACING_INTERVAL: Field = Field::defaulted(
     },
     "how often pacing runs, in seconds (0: after every state change)",
 );
-
-static PROGRESSIVE: Shape = Shape::new(&[]);
-static RATIO: Shape = Shape::new(&[Field::required(
-    "level",
-    NUMBER,
-    "lines per available agent",
-)]);
-static POISSON: Shape = Shape::new(&[Field::required(
-    "dials_per_minute",
-    NUMBER,
-    "mean dial attempts per minute",
-)]);
-static ADAPTIVE: Shape = Shape::new(&[
-    Field::defaulted(
-        "variant",
-        Kind::Choice(&["hard", "tapered", "average"]),
-        "how the level is cut",
-    ),
-    Field::defaulted(
-        "drop_target",
-        NUMBER,
-        "the drop share that triggers the cut",
-    ),
-    Field::defaulted("max_level", NUMBER, "the highest level"),
-    Field::defaulted("intensity", NUMBER, "aggressiveness, −40…40"),
-]);
-static PREDICTIVE: Shape = Shape::new(&[Field::defaulted(
-    "abandon_target",
-    NUMBER,
-    "the abandon share it steers towards",
-)]);
 
 static RING_TIMES: Shape = Shape::new(&[
     Field::required("live", DIST, "ring time to a live answer"),
@@ -181,13 +151,7 @@ pub static SCENARIO: Shape = Shape::new(&[
         "dialer",
         Kind::Tagged {
             tag: "mode",
-            variants: &[
-                ("progressive", &PROGRESSIVE),
-                ("ratio", &RATIO),
-                ("poisson", &POISSON),
-                ("adaptive", &ADAPTIVE),
-                ("predictive", &PREDICTIVE),
-            ],
+            variants: DIALER_MODES,
         },
         "the pacing strategy, such as {\"mode\": \"ratio\", \"level\": 1.5}",
     ),

@@ -8,7 +8,7 @@ use crate::model::PAUSE_CYCLE_SECONDS;
 use crate::outcome_mix::MachineRouting;
 use crate::pacing::free_agents::FreeAgents;
 use crate::pacing::lines_in_flight::RingingLines;
-use crate::pacing::{CostInputs, Pacing, PacingStrategy};
+use crate::pacing::{CostInputs, Pacing, PacingStrategy, Setup};
 use crate::scenario::{Bucket, DialerMode, Scenario};
 use crate::scenario_shape::{AGENT_EFFICIENCY, AGENTS, MAX_LINES_FIELD, PACING_INTERVAL};
 
@@ -356,26 +356,7 @@ impl Scenario {
     }
 
     fn check_dialer(&self, check: &mut Checker) {
-        match self.dialer {
-            DialerMode::Progressive => {}
-            DialerMode::Ratio { level } => check.range("dialer.level", level, 1.0, MAX_LEVEL),
-            DialerMode::Poisson { dials_per_minute } => {
-                check.non_negative("dialer.dials_per_minute", dials_per_minute);
-            }
-            DialerMode::Adaptive {
-                drop_target,
-                max_level,
-                intensity,
-                ..
-            } => {
-                check.probability("dialer.drop_target", drop_target);
-                check.range("dialer.max_level", max_level, 1.0, MAX_LEVEL);
-                check.range("dialer.intensity", intensity, -40.0, 40.0);
-            }
-            DialerMode::Predictive { abandon_target } => {
-                check.probability("dialer.abandon_target", abandon_target);
-            }
-        }
+        self.dialer.check(check);
     }
 
     /// The work limits, checked once every field is known to be sane.
@@ -506,27 +487,33 @@ impl Scenario {
 
     /// The strategy the scenario runs, fresh (for its cost estimate).
     fn pacing(&self) -> Pacing {
+        let lookout = |look_ahead| {
+            (
+                FreeAgents::new(
+                    &[self.talk_seconds.sampler()],
+                    &self.wrap_seconds.sampler(),
+                    self.wrap_seconds.mean(),
+                    look_ahead,
+                ),
+                RingingLines::new(
+                    &self.live_ring().sampler(),
+                    &crate::model::other_ring(self).sampler(),
+                ),
+            )
+        };
         Pacing::new(
             &self.dialer,
-            self.routed_share(self.live_share()),
-            self.live_ring().mean() + self.mean_detect_seconds() + self.patience_seconds.mean(),
-            self.window_minutes * 60.0,
-            self.agents,
-            // The cost does not depend on the aim.
-            f64::INFINITY,
-            |look_ahead| {
-                (
-                    FreeAgents::new(
-                        &[self.talk_seconds.sampler()],
-                        &self.wrap_seconds.sampler(),
-                        self.wrap_seconds.mean(),
-                        look_ahead,
-                    ),
-                    RingingLines::new(
-                        &self.live_ring().sampler(),
-                        &crate::model::other_ring(self).sampler(),
-                    ),
-                )
+            &Setup {
+                live_probability: self.routed_share(self.live_share()),
+                look_ahead: self.live_ring().mean()
+                    + self.mean_detect_seconds()
+                    + self.patience_seconds.mean(),
+                window: self.window_minutes * 60.0,
+                agents: self.agents,
+                // The cost does not depend on the aim.
+                shift_answers: f64::INFINITY,
+                counts_false_positives: true,
+                lookout: &lookout,
             },
         )
     }

@@ -9,7 +9,7 @@ use dialer::{AdaptiveVariant, DialerMode};
 use serde::{Deserialize, Serialize};
 
 use crate::error::PlanError;
-use crate::range::{Range, round9};
+use crate::range::Range;
 
 /// The flag strategies come from.
 const FLAG: &str = "--strategy";
@@ -182,26 +182,7 @@ fn check_target(item: &str, what: &str, target: f64) -> Result<(), PlanError> {
 
 /// A dialer setting for people: `ratio 1.35`, `predictive 2.0 %`, `adaptive hard`.
 pub fn describe(dialer: &DialerMode) -> String {
-    match *dialer {
-        DialerMode::Progressive => "progressive".into(),
-        DialerMode::Ratio { level } => format!("ratio {}", round9(level)),
-        DialerMode::Poisson { dials_per_minute } => format!("poisson {dials_per_minute}/min"),
-        DialerMode::Adaptive {
-            variant,
-            drop_target,
-            ..
-        } => {
-            let name = match variant {
-                AdaptiveVariant::Hard => "hard",
-                AdaptiveVariant::Tapered => "tapered",
-                AdaptiveVariant::Average => "average",
-            };
-            format!("adaptive {name} {}", percent(drop_target))
-        }
-        DialerMode::Predictive { abandon_target } => {
-            format!("predictive {}", percent(abandon_target))
-        }
-    }
+    dialer.describe()
 }
 
 /// The strategy family of a setting (for charts with one line per strategy).
@@ -210,10 +191,6 @@ pub fn family(dialer: &DialerMode) -> String {
         DialerMode::Ratio { .. } => "ratio".into(),
         other => describe(other),
     }
-}
-
-fn percent(share: f64) -> String {
-    format!("{} %", round9(share * 100.0))
 }
 
 #[cfg(test)]

@@ -8,9 +8,15 @@ use std::collections::VecDeque;
 
 use rand::rngs::ChaCha8Rng;
 
-use super::{CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Snapshot, ratio_lines};
+use serde::{Deserialize, Serialize};
+use violation::shape::{Field, Kind, Shape};
+
+use super::{
+    CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Setup, Snapshot, percent, ratio_lines,
+};
 use crate::outcome::{DialOutcome, LiveOutcome};
-use crate::scenario::AdaptiveVariant;
+use crate::scenario_shape::NUMBER;
+use crate::validation::{Checker, MAX_LEVEL};
 
 /// Samples averaged by each level update (one a second).
 const SAMPLES: usize = 15;
@@ -246,6 +252,84 @@ impl PacingStrategy for Adaptive {
         }
     }
 }
+
+/// The ADAPT variant: how the level is cut when the drop target is exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AdaptiveVariant {
+    /// The level drops to 1.0.
+    #[default]
+    Hard,
+    /// The level tapers towards 1.0 as the end of the dialling day approaches.
+    Tapered,
+    /// The level is halved.
+    Average,
+}
+
+/// The default `drop_target`: the FCC/FTC limit.
+pub(super) fn default_drop_target() -> f64 {
+    crate::compliance::Regime::Fcc.limit()
+}
+
+/// The default `max_level`.
+pub(super) fn default_max_level() -> f64 {
+    3.0
+}
+
+/// `drop_target` a share, `max_level` 1–10, `intensity` −40…40.
+pub(super) fn check(
+    out: &mut Checker,
+    _variant: AdaptiveVariant,
+    drop_target: f64,
+    max_level: f64,
+    intensity: f64,
+) {
+    out.probability("dialer.drop_target", drop_target);
+    out.range("dialer.max_level", max_level, 1.0, MAX_LEVEL);
+    out.range("dialer.intensity", intensity, -40.0, 40.0);
+}
+
+/// `adaptive hard 3 %`.
+pub(super) fn describe(
+    variant: AdaptiveVariant,
+    drop_target: f64,
+    _max_level: f64,
+    _intensity: f64,
+) -> String {
+    let name = match variant {
+        AdaptiveVariant::Hard => "hard",
+        AdaptiveVariant::Tapered => "tapered",
+        AdaptiveVariant::Average => "average",
+    };
+    format!("adaptive {name} {}", percent(drop_target))
+}
+
+/// The strategy, over the setup's window.
+pub(super) fn build(
+    setup: &Setup<'_>,
+    variant: AdaptiveVariant,
+    drop_target: f64,
+    max_level: f64,
+    intensity: f64,
+) -> Adaptive {
+    Adaptive::new(variant, drop_target, max_level, intensity, setup.window)
+}
+
+/// Its `variant`, `drop_target`, `max_level` and `intensity`.
+pub(super) static SHAPE: Shape = Shape::new(&[
+    Field::defaulted(
+        "variant",
+        Kind::Choice(&["hard", "tapered", "average"]),
+        "how the level is cut",
+    ),
+    Field::defaulted(
+        "drop_target",
+        NUMBER,
+        "the drop share that triggers the cut",
+    ),
+    Field::defaulted("max_level", NUMBER, "the highest level"),
+    Field::defaulted("intensity", NUMBER, "aggressiveness, −40…40"),
+]);
 
 #[cfg(test)]
 mod tests {

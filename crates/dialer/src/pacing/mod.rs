@@ -4,30 +4,29 @@
 //!
 //! The engine holds a [`Pacing`], an enum over the strategies whose methods forward to the one it
 //! holds (static dispatch: no virtual call in the event loop). Adding a strategy is its own file
-//! (a type implementing [`PacingStrategy`]) and one line in [`strategies!`]'s invocation below, plus
-//! its `dialer.mode` variant in [`DialerMode`] and the line in [`Pacing::new`] that builds it.
+//! (a type implementing [`PacingStrategy`], and the checks, description, constructor and field
+//! table of its parameters) and one entry in `strategies!`'s invocation below, with its `mod`
+//! line: the entry generates its `dialer.mode` variant of [`DialerMode`] and everything that
+//! dispatches over the strategies.
 
-mod adaptive;
 pub mod bands;
 pub mod free_agents;
 pub mod lines_in_flight;
-mod poisson;
-mod predictive;
-mod progressive;
-mod ratio;
 
-pub use adaptive::Adaptive;
+pub use adaptive::{Adaptive, AdaptiveVariant};
 pub use poisson::Poisson;
 pub use predictive::Predictive;
 pub use progressive::{Progressive, progressive_lines};
 pub use ratio::{Ratio, ratio_lines};
 
 use rand::rngs::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use violation::shape::Shape;
 
 use crate::agents::AgentPool;
 use crate::model::Model;
 use crate::outcome::{DialOutcome, LiveOutcome};
-use crate::scenario::DialerMode;
+use crate::validation::Checker;
 use free_agents::FreeAgents;
 use lines_in_flight::RingingLines;
 
@@ -131,14 +130,99 @@ pub trait PacingStrategy {
     fn cost(&self, inputs: &CostInputs) -> PacingCost;
 }
 
-/// Defines [`Pacing`], an enum with one variant per strategy, and its [`PacingStrategy`] impl that
-/// forwards every method to the strategy held.
+/// What a strategy is built from, besides its own parameters.
+pub struct Setup<'a> {
+    /// The campaign's expected answer rate (the predictive strategy starts from it).
+    pub live_probability: f64,
+    /// How far ahead the predictive strategy counts agents becoming free, in seconds.
+    pub look_ahead: f64,
+    /// The window's length in seconds.
+    pub window: f64,
+    /// Agents staffed.
+    pub agents: u32,
+    /// Live answers a shift is expected to connect (the predictive strategy aims lower when they
+    /// are few).
+    pub shift_answers: f64,
+    /// Whether the regime counts AMD false positives as drops.
+    pub counts_false_positives: bool,
+    /// The trackers of busy agents and ringing lines that look `look_ahead` seconds ahead.
+    pub lookout: &'a dyn Fn(f64) -> (FreeAgents, RingingLines),
+}
+
+/// `x` rounded to 9 decimals (for descriptions).
+fn round9(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+/// A share as a percentage for people: `2.5 %`.
+fn percent(share: f64) -> String {
+    format!("{} %", round9(share * 100.0))
+}
+
+/// Defines, from one entry per strategy:
+/// - [`DialerMode`], the scenario's `dialer` object (`{"mode": "<name>", <parameters>}`), with
+///   [`DialerMode::check`] (its parameters' ranges), [`DialerMode::describe`] (a name for people)
+///   and [`DIALER_MODES`] (its field table for the document check);
+/// - [`Pacing`], an enum with one variant per strategy, built by [`Pacing::new`], and its
+///   [`PacingStrategy`] impl that forwards every method to the strategy held.
+///
+/// Each entry is `"<name>" Variant(StrategyType) = module { parameters }`; `module` is the
+/// strategy's file (the macro declares it), which provides `check(out, parameters…)`, `describe(parameters…) -> String`,
+/// `build(&Setup, parameters…) -> StrategyType` and `SHAPE`, the parameters' field table.
 macro_rules! strategies {
-    ($($(#[doc = $doc:expr])* $variant:ident($strategy:ty),)*) => {
+    ($(
+        $(#[doc = $doc:expr])*
+        $name:literal $variant:ident($strategy:ty) = $module:ident $({
+            $($(#[$field_attr:meta])* $field:ident: $field_ty:ty),* $(,)?
+        })?,
+    )*) => {
+        $(mod $module;)*
+
+        /// The pacing strategy and its parameters (`{"mode": "ratio", "level": 1.5}`).
+        #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "mode", deny_unknown_fields)]
+        pub enum DialerMode {
+            $(
+                $(#[doc = $doc])*
+                #[serde(rename = $name)]
+                $variant $({ $($(#[$field_attr])* $field: $field_ty),* })?,
+            )*
+        }
+
+        impl DialerMode {
+            /// Checks its parameters' ranges (field paths `dialer.<field>`).
+            pub(crate) fn check(&self, out: &mut Checker) {
+                match *self {
+                    $(Self::$variant $({ $($field),* })? => $module::check(out $($(, $field)*)?),)*
+                }
+            }
+
+            /// The setting for people: `ratio 1.35`, `predictive 2 %`, `adaptive hard 3 %`.
+            pub fn describe(&self) -> String {
+                match *self {
+                    $(Self::$variant $({ $($field),* })? => $module::describe($($($field),*)?),)*
+                }
+            }
+        }
+
+        /// Each `dialer.mode` and the fields of its parameters, for the document check.
+        pub(crate) static DIALER_MODES: &[(&str, &Shape)] = &[$(($name, &$module::SHAPE),)*];
+
         /// The strategy a replication runs, with its running state.
         #[derive(Debug, Clone)]
         pub enum Pacing {
             $($(#[doc = $doc])* $variant($strategy),)*
+        }
+
+        impl Pacing {
+            /// The strategy for `mode`, fresh.
+            pub fn new(mode: &DialerMode, setup: &Setup<'_>) -> Self {
+                match *mode {
+                    $(DialerMode::$variant $({ $($field),* })? => {
+                        Self::$variant($module::build(setup $($(, $field)*)?))
+                    })*
+                }
+            }
         }
 
         impl PacingStrategy for Pacing {
@@ -191,91 +275,73 @@ macro_rules! strategies {
 }
 
 strategies! {
-    /// One line per Ready agent not yet matched.
-    Progressive(Progressive),
-    /// A fixed number of lines per available agent.
-    Ratio(Ratio),
-    /// Open loop: dials on a Poisson clock.
-    Poisson(Poisson),
-    /// VICIdial's adaptive level.
-    Adaptive(Adaptive),
-    /// The abandon-rate controller (boxed: its bands of busy agents and lines are large).
-    Predictive(Box<Predictive>),
+    /// One line per Ready agent not yet matched to a ringing or waiting call.
+    "progressive" Progressive(Progressive) = progressive,
+    /// Keep `round(level × available agents)` lines in use (VICIdial RATIO).
+    "ratio" Ratio(Ratio) = ratio {
+        /// Lines per available agent, 1–10.
+        level: f64,
+    },
+    /// Open-loop dialling at a fixed rate (a Poisson process), for checks against queueing formulas.
+    "poisson" Poisson(Poisson) = poisson {
+        /// Mean dial attempts per minute.
+        dials_per_minute: f64,
+    },
+    /// VICIdial's adaptive level (ADAPT_HARD_LIMIT / ADAPT_TAPERED / ADAPT_AVERAGE).
+    "adaptive" Adaptive(Adaptive) = adaptive {
+        /// What happens when today's drop share passes `drop_target`.
+        #[serde(default)]
+        variant: AdaptiveVariant,
+        /// Drop share of live answers that triggers the cut, as a fraction. Default: the FCC/FTC
+        /// limit ([`crate::Regime::Fcc`]).
+        #[serde(default = "adaptive::default_drop_target")]
+        drop_target: f64,
+        /// Highest level. Default 3.0.
+        #[serde(default = "adaptive::default_max_level")]
+        max_level: f64,
+        /// Aggressiveness, −40…40. Default 0.
+        #[serde(default)]
+        intensity: f64,
+    },
+    /// An abandon-rate controller (Appendix A); boxed, as its bands of busy agents and lines are
+    /// large.
+    "predictive" Predictive(Box<Predictive>) = predictive {
+        /// Abandon share of live answers it steers towards, as a fraction. Default 0.025.
+        #[serde(default = "predictive::default_abandon_target")]
+        abandon_target: f64,
+    },
 }
 
 impl Pacing {
-    /// The strategy for `mode`. `live_probability` is the campaign's expected answer rate (the
-    /// predictive strategy starts from it), `look_ahead` how far ahead the predictive strategy
-    /// counts agents becoming free (seconds), `window` the window's length in seconds and
-    /// `lookout(look_ahead)` the predictive strategy's trackers of busy agents and ringing lines,
-    /// `shift_answers` the live answers a shift is expected to connect (the predictive strategy
-    /// aims lower when they are few).
-    pub fn new(
-        mode: &DialerMode,
-        live_probability: f64,
-        look_ahead: f64,
-        window: f64,
-        agents: u32,
-        shift_answers: f64,
-        lookout: impl FnOnce(f64) -> (FreeAgents, RingingLines),
-    ) -> Self {
-        match *mode {
-            DialerMode::Progressive => Self::Progressive(Progressive),
-            DialerMode::Ratio { level } => Self::Ratio(Ratio { level }),
-            DialerMode::Poisson { dials_per_minute } => {
-                Self::Poisson(Poisson::new(dials_per_minute))
-            }
-            DialerMode::Adaptive {
-                variant,
-                drop_target,
-                max_level,
-                intensity,
-            } => Self::Adaptive(Adaptive::new(
-                variant,
-                drop_target,
-                max_level,
-                intensity,
-                window,
-            )),
-            DialerMode::Predictive { abandon_target } => {
-                let (free, ringing) = lookout(look_ahead);
-                Self::Predictive(Box::new(
-                    Predictive::new(abandon_target, live_probability, agents, free, ringing)
-                        .for_shift(shift_answers),
-                ))
-            }
-        }
-    }
-
     /// The strategy a model's replication runs. The predictive strategy starts from the first
     /// segment's answer rate and looks ahead by the mean ring time of a live answer plus the mean
     /// patience (a call answered then can still be connected within its patience).
     /// Its predictive strategy counts AMD false positives if the model's regime does.
     pub fn for_model(model: &Model) -> Self {
         let segments = model.schedule.segments();
-        let mut pacing = Self::new(
+        let lookout = |look_ahead| {
+            (
+                FreeAgents::new(
+                    model.schedule.talk_laws(),
+                    &model.wrap,
+                    model.wrap_mean,
+                    look_ahead,
+                ),
+                RingingLines::new(&model.live_ring, &model.other_ring),
+            )
+        };
+        Self::new(
             &model.dialer,
-            segments.first().map_or(0.0, |s| s.routed_probability),
-            model.live_ring_mean + model.detect_mean + model.patience_mean,
-            model.window,
-            model.agents,
-            shift_answers(model),
-            |look_ahead| {
-                (
-                    FreeAgents::new(
-                        model.schedule.talk_laws(),
-                        &model.wrap,
-                        model.wrap_mean,
-                        look_ahead,
-                    ),
-                    RingingLines::new(&model.live_ring, &model.other_ring),
-                )
+            &Setup {
+                live_probability: segments.first().map_or(0.0, |s| s.routed_probability),
+                look_ahead: model.live_ring_mean + model.detect_mean + model.patience_mean,
+                window: model.window,
+                agents: model.agents,
+                shift_answers: shift_answers(model),
+                counts_false_positives: model.regime.counts_false_positives(),
+                lookout: &lookout,
             },
-        );
-        if let Self::Predictive(predictive) = &mut pacing {
-            predictive.count_false_positives(model.regime.counts_false_positives());
-        }
-        pacing
+        )
     }
 }
 

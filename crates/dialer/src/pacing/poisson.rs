@@ -6,7 +6,11 @@ use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 use rand_distr::Exp1;
 
-use super::{CostInputs, PacingCost, PacingStrategy, Snapshot};
+use violation::shape::{Field, Shape};
+
+use super::{CostInputs, PacingCost, PacingStrategy, Setup, Snapshot};
+use crate::scenario_shape::NUMBER;
+use crate::validation::Checker;
 
 /// The open-loop strategy.
 #[derive(Debug, Clone)]
@@ -59,3 +63,25 @@ impl PacingStrategy for Poisson {
         }
     }
 }
+/// `dials_per_minute`: not negative.
+pub(super) fn check(out: &mut Checker, dials_per_minute: f64) {
+    out.non_negative("dialer.dials_per_minute", dials_per_minute);
+}
+
+/// `poisson 30/min`.
+pub(super) fn describe(dials_per_minute: f64) -> String {
+    format!("poisson {dials_per_minute}/min")
+}
+
+/// The strategy at `dials_per_minute`.
+pub(super) fn build(_setup: &Setup<'_>, dials_per_minute: f64) -> Poisson {
+    Poisson::new(dials_per_minute)
+}
+
+/// Its `dials_per_minute`.
+pub(super) static SHAPE: Shape = Shape::new(&[Field::required(
+    "dials_per_minute",
+    NUMBER,
+    "mean dial attempts per minute",
+)]);
+

@@ -64,7 +64,12 @@
 use super::bands::floor_time;
 use super::free_agents::FreeAgents;
 use super::lines_in_flight::{AnswerRate, RingingLines};
-use super::{CostInputs, PacingCost, PacingStrategy, Snapshot, progressive_lines};
+use super::{
+    CostInputs, PacingCost, PacingStrategy, Setup, Snapshot, percent, progressive_lines,
+};
+use crate::scenario_shape::NUMBER;
+use crate::validation::Checker;
+use violation::shape::{Field, Shape};
 use crate::compliance::Regime;
 use crate::distribution::erfc;
 use crate::outcome::LiveOutcome;
@@ -547,6 +552,43 @@ fn expected_positive_part(mean: f64, sd: f64) -> f64 {
     let cdf = 0.5 * erfc(-z / std::f64::consts::SQRT_2);
     sd * density + mean * cdf
 }
+
+/// The default `abandon_target`.
+pub(super) fn default_abandon_target() -> f64 {
+    0.025
+}
+
+/// `abandon_target`: a share.
+pub(super) fn check(out: &mut Checker, abandon_target: f64) {
+    out.probability("dialer.abandon_target", abandon_target);
+}
+
+/// `predictive 2.5 %`.
+pub(super) fn describe(abandon_target: f64) -> String {
+    format!("predictive {}", percent(abandon_target))
+}
+
+/// The controller, from the setup's answer rate, look-ahead, team, shift and regime.
+pub(super) fn build(setup: &Setup<'_>, abandon_target: f64) -> Box<Predictive> {
+    let (free, ringing) = (setup.lookout)(setup.look_ahead);
+    let mut predictive = Predictive::new(
+        abandon_target,
+        setup.live_probability,
+        setup.agents,
+        free,
+        ringing,
+    )
+    .for_shift(setup.shift_answers);
+    predictive.count_false_positives(setup.counts_false_positives);
+    Box::new(predictive)
+}
+
+/// Its `abandon_target`.
+pub(super) static SHAPE: Shape = Shape::new(&[Field::defaulted(
+    "abandon_target",
+    NUMBER,
+    "the abandon share it steers towards",
+)]);
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,10 @@
 //! Progressive dialling: one line per Ready agent not yet matched to a ringing or waiting call.
 //! Every live answer therefore finds an agent, so it never abandons.
 
-use super::{CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Snapshot};
+use violation::shape::Shape;
+
+use super::{CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Setup, Snapshot};
+use crate::validation::Checker;
 
 /// The progressive strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,6 +39,22 @@ pub fn progressive_lines(snapshot: &Snapshot<'_>) -> u32 {
         .ready()
         .saturating_sub(snapshot.dialling + snapshot.waiting)
 }
+
+/// Progressive has no parameters to check.
+pub(super) fn check(_out: &mut Checker) {}
+
+/// `progressive`.
+pub(super) fn describe() -> String {
+    "progressive".into()
+}
+
+/// The strategy.
+pub(super) fn build(_setup: &Setup<'_>) -> Progressive {
+    Progressive
+}
+
+/// No parameters.
+pub(super) static SHAPE: Shape = Shape::new(&[]);
 
 #[cfg(test)]
 mod tests {

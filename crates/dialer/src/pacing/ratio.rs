@@ -1,7 +1,11 @@
 //! VICIdial RATIO: keep `round(level × available agents)` lines in use, counting lines dialling,
 //! ringing, waiting for an agent and talking.
 
-use super::{CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Snapshot};
+use violation::shape::{Field, Shape};
+
+use super::{CostInputs, PacingCost, PacingStrategy, SIMPLE_RUN_NANOS, Setup, Snapshot, round9};
+use crate::scenario_shape::NUMBER;
+use crate::validation::{Checker, MAX_LEVEL};
 
 /// The RATIO strategy.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,6 +38,28 @@ pub fn ratio_lines(level: f64, snapshot: &Snapshot<'_>) -> u32 {
     let goal = (level * f64::from(snapshot.agents.available()) + 0.5) as u32;
     goal.saturating_sub(snapshot.lines_in_use())
 }
+
+/// `level`: 1–10.
+pub(super) fn check(out: &mut Checker, level: f64) {
+    out.range("dialer.level", level, 1.0, MAX_LEVEL);
+}
+
+/// `ratio 1.35`.
+pub(super) fn describe(level: f64) -> String {
+    format!("ratio {}", round9(level))
+}
+
+/// The strategy at `level`.
+pub(super) fn build(_setup: &Setup<'_>, level: f64) -> Ratio {
+    Ratio { level }
+}
+
+/// Its `level`.
+pub(super) static SHAPE: Shape = Shape::new(&[Field::required(
+    "level",
+    NUMBER,
+    "lines per available agent",
+)]);
 
 #[cfg(test)]
 mod tests {
