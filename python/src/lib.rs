@@ -7,14 +7,14 @@
 //! crates, not a copy.
 //!
 //! # Layout
-//! - [`errors`]: violations become `cxone_sim.ValidationError`, client failures `cxone_sim.CXoneError`.
-//! - [`runtime`]: the one async runtime the client runs on.
-//! - [`payload`]: payload validation, the simulate request built from a payload, the variance check.
-//! - [`engine`]: `simulate`, the engine on a payload or a scenario.
-//! - [`plan`]: `plan`, the planner's grid and recommendation, as `cxone-sim plan --json` prints them.
-//! - [`history`]: `import_history`, a CXone or Genesys export (or a CSV) into a historical matrix.
-//! - [`backend`]: `Backend`, where a simulate request runs (in process, or a CXone-compatible server).
-//! - [`record`]: the workforce-planner webhook and the audit line, the `cli` library's.
+//! - `errors`: violations become `cxone_sim.ValidationError`, client failures `cxone_sim.CXoneError`.
+//! - `runtime`: the one async runtime the client runs on.
+//! - `payload`: payload validation, the simulate request built from a payload, the variance check.
+//! - `engine`: `simulate`, the engine on a payload or a scenario.
+//! - `plan`: `plan`, the planner's grid and recommendation, as `cxone-sim plan --json` prints them.
+//! - `history`: `import_history`, a CXone or Genesys export (or a CSV) into a historical matrix.
+//! - `backend`: `Backend`, where a simulate request runs (in process, or a CXone-compatible server).
+//! - `record`: the workforce-planner webhook and the audit line, the `cli` library's.
 //!
 //! Every call that runs the engine, reads exports or waits on the network releases the GIL, so other Python threads
 //! run meanwhile (two simulations in two threads run at the same time).

@@ -130,7 +130,7 @@ pub fn payload_scenario_at(request: &SimulateRequest, rate: f64) -> Result<Scena
 const MAX_LIVE_PROBABILITY: f64 = 0.99;
 
 /// A scenario at another answer rate: its level set to `rate`, each bucket's scaled in proportion
-/// (at most [`MAX_LIVE_PROBABILITY`]).
+/// (at most `MAX_LIVE_PROBABILITY`).
 pub fn scenario_at_answer_rate(scenario: &Scenario, rate: f64) -> Scenario {
     let base = scenario.live_share();
     let mut out = scenario.clone();

@@ -1,7 +1,7 @@
 //! The DESIGN §5.3 metrics: one replication's counters turned into rates, and their estimates over
 //! replications.
 //!
-//! The metric list is written once, in [`metric_list!`]'s invocation below: it defines
+//! The metric list is written once, in `metric_list!`'s invocation below: it defines
 //! [`MetricSet`], a struct with one field per metric, generic over what each field holds — an
 //! [`Estimate`] in a report ([`Metrics`]), one replication's `f64` value ([`MetricValues`]), a
 //! running accumulator while replications are folded in. Adding a metric is one line there and its
