@@ -119,6 +119,14 @@ fn schema_rule(kind: &Kind) -> Option<Value> {
 
 fn add_rules(doc: &mut Value) {
     let s = "/components/schemas";
+    // A reported `dialerType` is a known mode or any other string: a known one is a string too, so
+    // it matches both alternatives, which `anyOf` allows and `oneOf` (what an untagged enum
+    // generates) does not.
+    if let Some(Value::Object(reported)) = doc.pointer_mut(&format!("{s}/ReportedDialerType"))
+        && let Some(alternatives) = reported.remove("oneOf")
+    {
+        reported.insert("anyOf".into(), alternatives);
+    }
     // Ranges and item counts from the field tables, their one home (contract::fields).
     for (schema, shape) in [
         ("SimulateRequest", &contract::fields::REQUEST),

@@ -39,6 +39,26 @@ async fn openapi_lists_both_paths() {
     assert!(doc["components"]["schemas"]["SimulateResponse"].is_object());
 }
 
+/// A reported `dialerType` may be a known mode, which is also a string: the two alternatives
+/// overlap, so the schema says `anyOf` (a `oneOf` would call every known mode in an answer invalid).
+#[tokio::test]
+async fn a_reported_dialer_type_may_match_both_of_its_alternatives() {
+    let state = AppState::new(test_config());
+    let (_, _, doc) = oneshot(
+        &state,
+        Request::get("/openapi.json").body(Body::empty()).unwrap(),
+    )
+    .await;
+    let reported = &doc["components"]["schemas"]["ReportedDialerType"];
+    assert!(reported.get("oneOf").is_none(), "{reported}");
+    let alternatives = reported["anyOf"].as_array().unwrap();
+    assert_eq!(alternatives.len(), 2, "{reported}");
+    assert!(
+        alternatives.iter().any(|a| a["type"] == "string"),
+        "{reported}"
+    );
+}
+
 #[tokio::test]
 async fn openapi_describes_the_machine_settings_and_the_compliance_object() {
     let state = AppState::new(test_config());
