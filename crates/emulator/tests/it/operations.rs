@@ -21,14 +21,20 @@ async fn healthz_answers_ok() {
     assert_eq!(body, serde_json::json!({"status": "ok"}));
 }
 
-#[tokio::test]
-async fn openapi_lists_both_paths() {
+/// The emulator's `/openapi.json`, with its status.
+async fn openapi() -> (u16, serde_json::Value) {
     let state = AppState::new(test_config());
     let (status, _, doc) = oneshot(
         &state,
         Request::get("/openapi.json").body(Body::empty()).unwrap(),
     )
     .await;
+    (status, doc)
+}
+
+#[tokio::test]
+async fn openapi_lists_both_paths() {
+    let (status, doc) = openapi().await;
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with('3'));
     let paths = doc["paths"].as_object().unwrap();
@@ -43,12 +49,7 @@ async fn openapi_lists_both_paths() {
 /// overlap, so the schema says `anyOf` (a `oneOf` would call every known mode in an answer invalid).
 #[tokio::test]
 async fn a_reported_dialer_type_may_match_both_of_its_alternatives() {
-    let state = AppState::new(test_config());
-    let (_, _, doc) = oneshot(
-        &state,
-        Request::get("/openapi.json").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let (_, doc) = openapi().await;
     let reported = &doc["components"]["schemas"]["ReportedDialerType"];
     assert!(reported.get("oneOf").is_none(), "{reported}");
     let alternatives = reported["anyOf"].as_array().unwrap();
@@ -61,12 +62,7 @@ async fn a_reported_dialer_type_may_match_both_of_its_alternatives() {
 
 #[tokio::test]
 async fn openapi_describes_the_machine_settings_and_the_compliance_object() {
-    let state = AppState::new(test_config());
-    let (_, _, doc) = oneshot(
-        &state,
-        Request::get("/openapi.json").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let (_, doc) = openapi().await;
     let schemas = &doc["components"]["schemas"];
     let settings = &schemas["DialerSettings"]["properties"];
     assert_eq!(settings["answeringMachineShare"]["maximum"], 0.95);
