@@ -283,12 +283,7 @@ mod tests {
         p.historical_matrix[0].calls_answered = 501;
         p.historical_matrix[1].time_bucket = "10:30-11:30".into();
         p.historical_matrix[2].avg_talk_time_seconds = 0.0;
-        let paths: Vec<String> = p
-            .validate()
-            .unwrap_err()
-            .into_iter()
-            .map(|v| v.path)
-            .collect();
+        let paths = paths_of(&p);
         assert_eq!(
             paths,
             [
@@ -342,10 +337,7 @@ mod tests {
     }
 
     fn paths_of(p: &Payload) -> Vec<String> {
-        match p.validate() {
-            Ok(()) => Vec::new(),
-            Err(v) => v.into_iter().map(|v| v.path).collect(),
-        }
+        validate::paths(p.validate())
     }
 
     fn with_machines(share: f64) -> Payload {

@@ -439,12 +439,7 @@ mod tests {
             false_negative: 0.1,
         });
         request.answered_includes_machines = true;
-        let paths: Vec<String> = request
-            .validate()
-            .unwrap_err()
-            .into_iter()
-            .map(|v| v.path)
-            .collect();
+        let paths = crate::validate::paths(request.validate());
         assert_eq!(
             paths,
             [

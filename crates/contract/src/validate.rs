@@ -68,6 +68,17 @@ pub(crate) fn finish(out: Vec<Violation>) -> Result<(), Vec<Violation>> {
     if out.is_empty() { Ok(()) } else { Err(out) }
 }
 
+/// The paths of a check's violations, in order (none when it passed): what the tests compare.
+#[cfg(test)]
+pub(crate) fn paths(checked: Result<(), Vec<Violation>>) -> Vec<String> {
+    checked
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| v.path)
+        .collect()
+}
+
 /// The campaign-id rule: 1–128 characters of `[A-Za-z0-9_-]`, because the id goes into a URL path.
 /// `Err` holds what is wrong, worded to follow the field's name (`campaign_id must not be empty`).
 pub fn check_campaign_id(id: &str) -> Result<(), String> {
