@@ -390,6 +390,10 @@ impl PacingStrategy for Box<Predictive> {
     fn busy_agents(&mut self) -> Option<&mut FreeAgents> {
         PacingStrategy::busy_agents(&mut **self)
     }
+    #[inline]
+    fn reserves_agents(&self) -> bool {
+        PacingStrategy::reserves_agents(&**self)
+    }
     fn cost(&self, inputs: &CostInputs) -> PacingCost {
         PacingStrategy::cost(&**self, inputs)
     }
