@@ -139,9 +139,15 @@ impl StartBands {
     /// Calls `f(band, count, lo, hi)` for every non-empty band at `now`: its members and their
     /// ages, taken as spread evenly over at most the band's width around their mean age (the tail
     /// band: all at its mean age).
+    #[cfg(test)]
+    pub fn for_each(&self, now: f64, f: impl FnMut(Band, u32, f64, f64)) {
+        self.for_each_from(now, i64::MIN, f);
+    }
+
+    /// The same for the bands numbered `from` on only (the tail too only if it is younger).
     #[inline]
-    pub fn for_each(&self, now: f64, mut f: impl FnMut(Band, u32, f64, f64)) {
-        for offset in 0..BANDS as i64 {
+    pub fn for_each_from(&self, now: f64, from: i64, mut f: impl FnMut(Band, u32, f64, f64)) {
+        for offset in from.saturating_sub(self.first).clamp(0, BANDS as i64)..BANDS as i64 {
             let band = self.first + offset;
             let slot = Self::slot(band);
             let count = self.count[slot];
@@ -155,7 +161,7 @@ impl StartBands {
             let lo = (mean_age - half).max(0.0);
             f(Band::Ring(band), count, lo, lo.max(mean_age + half));
         }
-        if self.tail_count > 0 {
+        if self.tail_count > 0 && from < self.first {
             let age = (now - self.tail_sum / f64::from(self.tail_count)).max(0.0);
             f(Band::Tail, self.tail_count, age, age);
         }
@@ -169,6 +175,9 @@ impl StartBands {
 pub struct BandValues<const N: usize> {
     /// Band numbers from here on were in the ring at the evaluation; older ones in the tail.
     first: i64,
+    /// Bands numbered below this (and the tail, if it is older) count nothing: the evaluation
+    /// found that their members' figures are all 0 without visiting them.
+    zero_before: i64,
     /// Bit `slot` set: the ring band in that slot was evaluated.
     set: u64,
     ring: [[f64; N]; BANDS],
@@ -179,6 +188,7 @@ impl<const N: usize> Default for BandValues<N> {
     fn default() -> Self {
         Self {
             first: 0,
+            zero_before: i64::MIN,
             set: 0,
             ring: [[0.0; N]; BANDS],
             tail: None,
@@ -191,8 +201,15 @@ impl<const N: usize> BandValues<N> {
     #[inline]
     pub fn clear(&mut self, bands: &StartBands) {
         self.first = bands.first;
+        self.zero_before = i64::MIN;
         self.set = 0;
         self.tail = None;
+    }
+
+    /// Every member of a band numbered below `band` counts 0 in every figure.
+    #[inline]
+    pub fn zero_before(&mut self, band: i64) {
+        self.zero_before = band;
     }
 
     /// The evaluation found `values` per member of `band`.
@@ -213,7 +230,9 @@ impl<const N: usize> BandValues<N> {
     #[inline]
     pub fn get(&self, bands: &StartBands, start: f64) -> Option<[f64; N]> {
         let band = bands.band(start);
-        if band < self.first {
+        if band < self.zero_before && self.first <= self.zero_before {
+            Some([0.0; N])
+        } else if band < self.first {
             self.tail
         } else if band < self.first + BANDS as i64 {
             let slot = StartBands::slot(band);
@@ -221,6 +240,128 @@ impl<const N: usize> BandValues<N> {
         } else {
             None
         }
+    }
+}
+
+/// A sum over members of three figures each (a mean, its variance and the mean's change per
+/// second), by band of start time: the sum a full evaluation found, moved on since by every member
+/// that joined or left, by the figures the evaluation counted its band's members for.
+#[derive(Debug, Clone)]
+pub struct BandedSum {
+    bands: StartBands,
+    per_band: BandValues<3>,
+    estimate: Option<Estimate>,
+}
+
+/// The sums at the last full evaluation, kept up to date as members join and leave.
+#[derive(Debug, Clone, Copy)]
+pub struct Estimate {
+    /// When the evaluation was.
+    pub at: f64,
+    /// Sum of the members' means.
+    pub mean: f64,
+    /// Sum of their variances.
+    pub variance: f64,
+    /// `d mean / dt`.
+    pub slope: f64,
+    /// The figures of a member that starts at `at` or later.
+    pub fresh: [f64; 3],
+}
+
+impl BandedSum {
+    /// Bands of `width` seconds of start times each, not yet evaluated.
+    pub fn new(width: f64) -> Self {
+        Self {
+            bands: StartBands::new(width),
+            per_band: BandValues::default(),
+            estimate: None,
+        }
+    }
+
+    /// The members by band.
+    #[inline]
+    pub fn bands(&self) -> &StartBands {
+        &self.bands
+    }
+
+    /// The sums at the last evaluation, moved on by the members since, if there was one.
+    #[inline]
+    pub fn estimate(&self) -> Option<&Estimate> {
+        self.estimate.as_ref()
+    }
+
+    /// Forgets the estimate (there are no members left to sum).
+    #[inline]
+    pub fn forget(&mut self) {
+        self.estimate = None;
+    }
+
+    /// A member starts at `start` (no earlier than any member already added); `unseen` gives the
+    /// figures of one that started before the evaluation in a band it did not see.
+    #[inline]
+    pub fn add(&mut self, start: f64, unseen: impl FnOnce(&Estimate, f64) -> [f64; 3]) {
+        self.bands.add(start);
+        self.adjust(start, 1.0, unseen);
+    }
+
+    /// The member that started at `start` leaves (if one of its band was held).
+    #[inline]
+    pub fn remove(&mut self, start: f64, unseen: impl FnOnce(&Estimate, f64) -> [f64; 3]) {
+        if self.bands.remove(start) {
+            self.adjust(start, -1.0, unseen);
+        }
+    }
+
+    /// Moves the estimate by one member (`sign` ±1) that started at `start`: by its band's figures
+    /// at the last evaluation (what that evaluation counted it for), by a fresh member's if it
+    /// started since.
+    #[inline]
+    fn adjust(&mut self, start: f64, sign: f64, unseen: impl FnOnce(&Estimate, f64) -> [f64; 3]) {
+        if let Some(estimate) = &mut self.estimate {
+            let [mean, spread, slope] = if start >= estimate.at {
+                estimate.fresh
+            } else if let Some(figures) = self.per_band.get(&self.bands, start) {
+                figures
+            } else {
+                unseen(estimate, start)
+            };
+            estimate.mean = (estimate.mean + sign * mean).max(0.0);
+            estimate.variance = (estimate.variance + sign * spread).max(0.0);
+            estimate.slope += sign * slope;
+        }
+    }
+
+    /// The full evaluation at `now`: `figures(count, lo, hi)` per member of each band visited, the
+    /// bands numbered below `from` (and the tail, if older) taken to count 0 without a visit.
+    #[inline]
+    pub fn evaluate(
+        &mut self,
+        now: f64,
+        from: i64,
+        mut figures: impl FnMut(f64, f64) -> [f64; 3],
+        fresh: [f64; 3],
+    ) -> Estimate {
+        let (mut mean, mut variance, mut slope) = (0.0, 0.0, 0.0);
+        let (bands, per_band) = (&self.bands, &mut self.per_band);
+        per_band.clear(bands);
+        per_band.zero_before(from);
+        bands.for_each_from(now, from, |band, count, lo, hi| {
+            let c = f64::from(count);
+            let found = figures(lo, hi);
+            mean += c * found[0];
+            variance += c * found[1];
+            slope += c * found[2];
+            per_band.record(band, found);
+        });
+        let estimate = Estimate {
+            at: now,
+            mean,
+            variance,
+            slope,
+            fresh,
+        };
+        self.estimate = Some(estimate);
+        estimate
     }
 }
 
