@@ -19,6 +19,9 @@ pub struct StartBands {
     count: [u32; BANDS],
     /// Sum of the start times of each band's members.
     sum: [f64; BANDS],
+    /// Bit `slot` set: that band has members (so that a sum visits only those, without a branch
+    /// per band that the processor cannot foresee).
+    occupied: u64,
     /// The oldest band number the ring holds; it only moves forward.
     first: i64,
     tail_count: u32,
@@ -51,6 +54,7 @@ impl StartBands {
             inv_width: 1.0 / width,
             count: [0; BANDS],
             sum: [0.0; BANDS],
+            occupied: 0,
             first: 0,
             tail_count: 0,
             tail_sum: 0.0,
@@ -94,6 +98,7 @@ impl StartBands {
             self.tail_sum += self.sum[slot];
             self.count[slot] = 0;
             self.sum[slot] = 0.0;
+            self.occupied &= !(1 << slot);
             self.first += 1;
             if self.members == self.tail_count {
                 // Nothing left in the ring: jump straight to the new band.
@@ -104,6 +109,7 @@ impl StartBands {
         let slot = Self::slot(band);
         self.count[slot] += 1;
         self.sum[slot] += start;
+        self.occupied |= 1 << slot;
         self.members += 1;
     }
 
@@ -126,11 +132,9 @@ impl StartBands {
                 return false;
             }
             self.count[slot] -= 1;
-            self.sum[slot] = if self.count[slot] == 0 {
-                0.0
-            } else {
-                self.sum[slot] - start
-            };
+            let emptied = self.count[slot] == 0;
+            self.sum[slot] = if emptied { 0.0 } else { self.sum[slot] - start };
+            self.occupied &= !(u64::from(emptied) << slot);
         }
         self.members -= 1;
         true
@@ -147,13 +151,15 @@ impl StartBands {
     /// The same for the bands numbered `from` on only (the tail too only if it is younger).
     #[inline]
     pub fn for_each_from(&self, now: f64, from: i64, mut f: impl FnMut(Band, u32, f64, f64)) {
-        for offset in from.saturating_sub(self.first).clamp(0, BANDS as i64)..BANDS as i64 {
-            let band = self.first + offset;
+        // Bit `k` of `bits`: band `first + k` has members.
+        let mut bits = self.occupied.rotate_right(Self::slot(self.first) as u32);
+        let skip = from.saturating_sub(self.first).clamp(0, BANDS as i64);
+        bits &= u64::MAX.checked_shl(skip as u32).unwrap_or(0);
+        while bits != 0 {
+            let band = self.first + i64::from(bits.trailing_zeros());
+            bits &= bits - 1;
             let slot = Self::slot(band);
             let count = self.count[slot];
-            if count == 0 {
-                continue;
-            }
             let mean_age = (now - self.sum[slot] / f64::from(count)).max(0.0);
             let oldest = (now - band as f64 * self.width).max(0.0);
             let youngest = (now - (band + 1) as f64 * self.width).max(0.0);
@@ -175,9 +181,6 @@ impl StartBands {
 pub struct BandValues<const N: usize> {
     /// Band numbers from here on were in the ring at the evaluation; older ones in the tail.
     first: i64,
-    /// Bands numbered below this (and the tail, if it is older) count nothing: the evaluation
-    /// found that their members' figures are all 0 without visiting them.
-    zero_before: i64,
     /// Bit `slot` set: the ring band in that slot was evaluated.
     set: u64,
     ring: [[f64; N]; BANDS],
@@ -188,7 +191,6 @@ impl<const N: usize> Default for BandValues<N> {
     fn default() -> Self {
         Self {
             first: 0,
-            zero_before: i64::MIN,
             set: 0,
             ring: [[0.0; N]; BANDS],
             tail: None,
@@ -201,15 +203,26 @@ impl<const N: usize> BandValues<N> {
     #[inline]
     pub fn clear(&mut self, bands: &StartBands) {
         self.first = bands.first;
-        self.zero_before = i64::MIN;
         self.set = 0;
         self.tail = None;
     }
 
-    /// Every member of a band numbered below `band` counts 0 in every figure.
+    /// Every member of a band numbered below `band` (and of the tail, if it is older) counts 0 in
+    /// every figure: the evaluation found so without visiting them. (Their figures are written
+    /// out, so that [`BandValues::get`] has no branch of its own for them.)
     #[inline]
     pub fn zero_before(&mut self, band: i64) {
-        self.zero_before = band;
+        let skipped = band.saturating_sub(self.first).clamp(0, BANDS as i64);
+        for offset in 0..skipped {
+            self.ring[StartBands::slot(self.first + offset)] = [0.0; N];
+        }
+        let bits = u64::MAX
+            .checked_shl(skipped as u32)
+            .map_or(u64::MAX, |above| !above);
+        self.set |= bits.rotate_left(StartBands::slot(self.first) as u32);
+        if band >= self.first {
+            self.tail = Some([0.0; N]);
+        }
     }
 
     /// The evaluation found `values` per member of `band`.
@@ -230,9 +243,7 @@ impl<const N: usize> BandValues<N> {
     #[inline]
     pub fn get(&self, bands: &StartBands, start: f64) -> Option<[f64; N]> {
         let band = bands.band(start);
-        if band < self.zero_before && self.first <= self.zero_before {
-            Some([0.0; N])
-        } else if band < self.first {
+        if band < self.first {
             self.tail
         } else if band < self.first + BANDS as i64 {
             let slot = StartBands::slot(band);
