@@ -330,7 +330,9 @@ impl BandedSum {
     fn adjust(&mut self, start: f64, sign: f64, unseen: impl FnOnce(&Estimate, f64) -> [f64; 3]) {
         if let Some(estimate) = &mut self.estimate {
             let [mean, spread, slope] = if start >= estimate.at {
-                estimate.fresh
+                // Fresh at `start`, not at the evaluation: the drift since then is not its own.
+                let [mean, spread, slope] = estimate.fresh;
+                [mean - slope * (start - estimate.at), spread, slope]
             } else if let Some(figures) = self.per_band.get(&self.bands, start) {
                 figures
             } else {

@@ -13,10 +13,11 @@
 //!   ages (taken as spread evenly over the band's width around its mean age): two table look-ups,
 //!   no `ln` or `exp`.
 //!
-//! Between full evaluations (every eighth of a band's width of simulated time), the estimate moves
-//! on with its time derivative, and agents joining or leaving adjust it by what the last evaluation
-//! counted their band's agents for (a new agent's by `q` at age 0), so that a decision costs O(1)
-//! and a full evaluation O(K) per eighth of a band. Each age is one look-up of a row holding `q`,
+//! Between full evaluations (every quarter of a band's width of simulated time), the estimate
+//! moves on with its time derivative, and agents joining or leaving adjust it by what the last
+//! evaluation counted their band's agents for (a new agent's by `q` at age 0, drifting from its
+//! own start, not the evaluation's), so that a decision costs O(1) and a full evaluation O(K) per
+//! quarter of a band. Each age is one look-up of a row holding `q`,
 //! `∫q`, `∫q²` and their rises, so a band costs two look-ups and no division but one.
 
 use super::bands::{BANDS, BandedSum, Estimate};
@@ -24,7 +25,7 @@ use crate::distribution::Sampler;
 /// Grid points of the tables of `∫q` and `∫q²`.
 const GRID: usize = 512;
 /// Simulated time between full evaluations, in band widths.
-const REFRESH_BANDS: f64 = 0.125;
+const REFRESH_BANDS: f64 = 0.25;
 /// Survival below which an age is past the table's span (older agents are rare, and `q` changes
 /// slowly there).
 const TAIL_SURVIVAL: f64 = 1e-4;
@@ -162,7 +163,7 @@ fn point(table: &CompletionTable, width: f64, inv_width: f64, age: f64) -> [f64;
 }
 
 impl BandedAges {
-    /// Agents of `law` free within `horizon`, re-evaluated in full every eighth of a band.
+    /// Agents of `law` free within `horizon`, re-evaluated in full every quarter of a band.
     pub fn new(law: &Sampler, horizon: f64) -> Self {
         let table = CompletionTable::new(law, horizon);
         let width = table.span() / (BANDS - 1) as f64;

@@ -9,9 +9,9 @@
 //!
 //! Lines start in time order, so they sit in [`StartBands`] (bands under a second wide, so each is
 //! taken at its mean age); the survivals are tabulated once, so a band costs two look-ups and one
-//! division. Between full evaluations (every four band widths) the estimate moves on with its
+//! division. Between full evaluations (every five band widths) the estimate moves on with its
 //! time derivative, and each line that starts or ends moves it by its band's figures at the last
-//! evaluation (a fresh line's if it started since).
+//! evaluation (a fresh line's if it started since, drifting from its own start).
 
 use super::bands::{BANDS, BandedSum, Estimate, floor_time};
 use crate::distribution::Sampler;
@@ -21,7 +21,7 @@ const GRID: usize = 512;
 /// Survival below which an age is past the tables' span.
 const TAIL_SURVIVAL: f64 = 1e-4;
 /// Simulated time between full evaluations, in band widths.
-const REFRESH_BANDS: f64 = 4.0;
+const REFRESH_BANDS: f64 = 5.0;
 /// Relative change of the live-answer rate estimate that forces a full evaluation (it moves slowly,
 /// over about 100 dials, and smaller changes wait for the next refresh).
 const RATE_CHANGE: f64 = 0.25;
