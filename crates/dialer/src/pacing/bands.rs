@@ -88,9 +88,11 @@ impl StartBands {
         band.rem_euclid(BANDS as i64) as usize
     }
 
-    /// A member starts at `start` (no earlier than any member already added).
-    pub fn add(&mut self, start: f64) {
-        let band = self.band(start);
+    /// A member starts at `start` (no earlier than any member already added); the number of the
+    /// band of its start time.
+    pub fn add(&mut self, start: f64) -> i64 {
+        let number = self.band(start);
+        let band = number;
         // Bands that fall out of the ring join the tail, oldest first.
         while band >= self.first + BANDS as i64 {
             let slot = Self::slot(self.first);
@@ -111,14 +113,16 @@ impl StartBands {
         self.sum[slot] += start;
         self.occupied |= 1 << slot;
         self.members += 1;
+        number
     }
 
-    /// The member that started at `start` leaves; false if no member of its band was held.
-    pub fn remove(&mut self, start: f64) -> bool {
+    /// The member that started at `start` leaves: the number of the band of its start time, none
+    /// if no member of its band was held.
+    pub fn remove(&mut self, start: f64) -> Option<i64> {
         let band = self.band(start);
         if band < self.first {
             if self.tail_count == 0 {
-                return false;
+                return None;
             }
             self.tail_count -= 1;
             self.tail_sum = if self.tail_count == 0 {
@@ -129,7 +133,7 @@ impl StartBands {
         } else {
             let slot = Self::slot(band);
             if self.count[slot] == 0 {
-                return false;
+                return None;
             }
             self.count[slot] -= 1;
             let emptied = self.count[slot] == 0;
@@ -137,7 +141,7 @@ impl StartBands {
             self.occupied &= !(u64::from(emptied) << slot);
         }
         self.members -= 1;
-        true
+        Some(band)
     }
 
     /// Calls `f(band, count, lo, hi)` for every non-empty band at `now`: its members and their
@@ -238,11 +242,10 @@ impl<const N: usize> BandValues<N> {
         }
     }
 
-    /// The figures of the band a member that started at `start` was in at the evaluation, if it
-    /// was evaluated.
+    /// The figures of the band numbered `band` (of a member's start time) as it was at the
+    /// evaluation, if it was evaluated.
     #[inline]
-    pub fn get(&self, bands: &StartBands, start: f64) -> Option<[f64; N]> {
-        let band = bands.band(start);
+    pub fn get(&self, band: i64) -> Option<[f64; N]> {
         if band < self.first {
             self.tail
         } else if band < self.first + BANDS as i64 {
@@ -311,15 +314,15 @@ impl BandedSum {
     /// figures of one that started before the evaluation in a band it did not see.
     #[inline]
     pub fn add(&mut self, start: f64, unseen: impl FnOnce(&Estimate, f64) -> [f64; 3]) {
-        self.bands.add(start);
-        self.adjust(start, 1.0, unseen);
+        let band = self.bands.add(start);
+        self.adjust(start, band, 1.0, unseen);
     }
 
     /// The member that started at `start` leaves (if one of its band was held).
     #[inline]
     pub fn remove(&mut self, start: f64, unseen: impl FnOnce(&Estimate, f64) -> [f64; 3]) {
-        if self.bands.remove(start) {
-            self.adjust(start, -1.0, unseen);
+        if let Some(band) = self.bands.remove(start) {
+            self.adjust(start, band, -1.0, unseen);
         }
     }
 
@@ -327,13 +330,19 @@ impl BandedSum {
     /// at the last evaluation (what that evaluation counted it for), by a fresh member's if it
     /// started since.
     #[inline]
-    fn adjust(&mut self, start: f64, sign: f64, unseen: impl FnOnce(&Estimate, f64) -> [f64; 3]) {
+    fn adjust(
+        &mut self,
+        start: f64,
+        band: i64,
+        sign: f64,
+        unseen: impl FnOnce(&Estimate, f64) -> [f64; 3],
+    ) {
         if let Some(estimate) = &mut self.estimate {
             let [mean, spread, slope] = if start >= estimate.at {
                 // Fresh at `start`, not at the evaluation: the drift since then is not its own.
                 let [mean, spread, slope] = estimate.fresh;
                 [mean - slope * (start - estimate.at), spread, slope]
-            } else if let Some(figures) = self.per_band.get(&self.bands, start) {
+            } else if let Some(figures) = self.per_band.get(band) {
                 figures
             } else {
                 unseen(estimate, start)
@@ -401,8 +410,8 @@ mod tests {
         });
         assert_eq!(total, 200);
         assert!(tail > 0);
-        assert!(bands.remove(0.0), "a tail member leaves");
-        assert!(bands.remove(99.5), "a ring member leaves");
+        assert!(bands.remove(0.0).is_some(), "a tail member leaves");
+        assert!(bands.remove(99.5).is_some(), "a ring member leaves");
         assert_eq!(bands.len(), 198);
         // Mean ages: the band holding starts 98.0 and 98.5 has mean age 1.75 at 100 s.
         let mut found = false;
@@ -423,7 +432,7 @@ mod tests {
             assert_eq!(floor_time(x), floor, "{x}");
         }
         let mut empty = StartBands::new(1.0);
-        assert!(!empty.remove(3.0));
+        assert!(empty.remove(3.0).is_none());
         assert!(empty.is_empty());
     }
 }
