@@ -399,12 +399,12 @@ fn risk(target: f64, alpha: f64) -> f64 {
     (target * alpha.exp()).min(MAX_RISK)
 }
 
-/// Work of one pacing run, in nanoseconds of a reference core: a few evaluations of the tabulated
-/// normal loss, and the bands' full evaluations amortised over the runs between them; it does not
-/// grow with the team. Measured on the throughput reference (CPU time of predictive less ratio's,
-/// per run): about 180 ns at 100 agents, 110 ns at 1 000 (the bands' evaluations are shared by
-/// more runs).
-const RUN_NANOS: f64 = 200.0;
+/// Work of one pacing run, in nanoseconds of a reference core: fewer than one evaluation of the
+/// tabulated normal loss (the last refusal's bound settles most), and the bands' full evaluations
+/// amortised over the runs between them; it does not grow with the team. Measured on the
+/// throughput reference (CPU time of predictive less ratio's, per run): about 110 ns at 100
+/// agents, 75 ns at 1 000 (the bands' evaluations are shared by more runs).
+const RUN_NANOS: f64 = 150.0;
 
 impl PacingStrategy for Predictive {
     #[inline]
