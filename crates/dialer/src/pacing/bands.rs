@@ -3,9 +3,10 @@
 //! Things that start in time order fall into [`BANDS`] bands of start times: a ring indexed by band
 //! number whose oldest band only moves forward (bands that leave the ring join one tail band). Each
 //! band keeps its count and the sum of its start times, so a member joins or leaves in O(1) and the
-//! band's mean age is known; [`StartBands::for_each`] hands each band's count and age range to a
-//! sum. [`BandValues`] keeps what a sum found for each band, so that a member leaving later takes
-//! its band's share out of the sum without evaluating anything.
+//! band's mean age is known; [`StartBands::for_each_from`] hands each band's count and age range to
+//! a sum. [`BandValues`] keeps what a sum found for each band, so that a member leaving later takes
+//! its band's share out of the sum without evaluating anything; [`BandedSum`] puts the two together
+//! with the sum itself, for the busy agents and the ringing lines alike.
 
 /// Bands of start times in a ring.
 pub const BANDS: usize = 64;
