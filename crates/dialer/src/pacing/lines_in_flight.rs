@@ -327,16 +327,16 @@ mod tests {
     use rand::rngs::ChaCha8Rng;
     use rand::{RngExt, SeedableRng};
 
+    fn uniform(min: f64, max: f64) -> Sampler {
+        Distribution::Uniform { min, max }.sampler()
+    }
+
     #[test]
     fn expects_the_live_answers_actually_ringing() {
         // Lines dialled 5 a second, live with p = 0.1 after a lognormal 8 s ring, otherwise after
         // 15–25 s: at any moment about 4 live ones ring among about 94.
         let live = Distribution::Lognormal { mean: 8.0, cv: 0.5 }.sampler();
-        let other = Distribution::Uniform {
-            min: 15.0,
-            max: 25.0,
-        }
-        .sampler();
+        let other = uniform(15.0, 25.0);
         let p = 0.1;
         let mut lines = RingingLines::new(&live, &other);
         let mut rng = ChaCha8Rng::seed_from_u64(3);
@@ -434,16 +434,7 @@ mod tests {
     fn lines_past_the_longest_live_ring_count_nothing_without_a_visit() {
         // Live rings end by 14.4 s: lines older than that are unanswered, and the evaluation that
         // skips their bands finds what the sum over every line finds.
-        let live = Distribution::Uniform {
-            min: 1.6,
-            max: 14.4,
-        }
-        .sampler();
-        let other = Distribution::Uniform {
-            min: 10.0,
-            max: 30.0,
-        }
-        .sampler();
+        let (live, other) = (uniform(1.6, 14.4), uniform(10.0, 30.0));
         let p = 0.3;
         let mut lines = RingingLines::new(&live, &other);
         assert!((lines.tables.silent_from - 14.4).abs() < 2.0 * lines.tables.step);
