@@ -77,7 +77,8 @@ impl NormalLoss {
             return (mean, Support { a: 0.0, s: 1.0 });
         }
         let x = (z + LOSS_RANGE) * LOSS_STEPS_PER_UNIT;
-        let i = x as usize;
+        // Through `u32`, whose conversion costs less than `usize`'s (`x` is within the table).
+        let i = x as u32 as usize;
         let (a, b) = (self.table[i], self.table[(i + 1).min(self.table.len() - 1)]);
         let s = (b - a) * LOSS_STEPS_PER_UNIT;
         let knot = i as f64 / LOSS_STEPS_PER_UNIT - LOSS_RANGE;

@@ -83,7 +83,8 @@ impl CompletionTable {
     fn at(&self, age: f64) -> [f64; 3] {
         let x = age.max(0.0) * self.inv_step;
         let (i, f) = if x < (GRID - 1) as f64 {
-            let i = x as usize;
+            // Through `u32`, whose conversion costs less than `usize`'s (`x` is below the grid).
+            let i = x as u32 as usize;
             (i, x - i as f64)
         } else {
             (GRID - 1, x - (GRID - 1) as f64)

@@ -80,7 +80,9 @@ impl RingTables {
     #[inline]
     fn survivals(&self, age: f64) -> (f64, f64) {
         let x = age.max(0.0) * self.inv_step;
-        let i = x as usize;
+        // Through `u32`, whose conversion costs less than `usize`'s (`x` is at least 0; a huge one
+        // saturates either way, past the grid).
+        let i = x as u32 as usize;
         if i + 1 >= GRID {
             return (0.0, 0.0);
         }
