@@ -13,18 +13,19 @@
 //!   ages (taken as spread evenly over the band's width around its mean age): two table look-ups,
 //!   no `ln` or `exp`.
 //!
-//! Between full evaluations (every eighth of a band's width of simulated time), the estimate moves
-//! on with its time derivative, and agents joining or leaving adjust it by what the last evaluation
-//! counted their band's agents for (a new agent's by `q` at age 0), so that a decision costs O(1)
-//! and a full evaluation O(K) per eighth of a band. Each age is one look-up of a row holding `q`,
+//! Between full evaluations (every quarter of a band's width of simulated time), the estimate
+//! moves on with its time derivative, and agents joining or leaving adjust it by what the last
+//! evaluation counted their band's agents for (a new agent's by `q` at age 0, drifting from its
+//! own start, not the evaluation's), so that a decision costs O(1) and a full evaluation O(K) per
+//! quarter of a band. Each age is one look-up of a row holding `q`,
 //! `∫q`, `∫q²` and their rises, so a band costs two look-ups and no division but one.
 
-use super::bands::{BANDS, BandValues, StartBands};
+use super::bands::{BANDS, BandedSum, Estimate};
 use crate::distribution::Sampler;
 /// Grid points of the tables of `∫q` and `∫q²`.
 const GRID: usize = 512;
 /// Simulated time between full evaluations, in band widths.
-const REFRESH_BANDS: f64 = 0.125;
+const REFRESH_BANDS: f64 = 0.25;
 /// Survival below which an age is past the table's span (older agents are rare, and `q` changes
 /// slowly there).
 const TAIL_SURVIVAL: f64 = 1e-4;
@@ -82,7 +83,8 @@ impl CompletionTable {
     fn at(&self, age: f64) -> [f64; 3] {
         let x = age.max(0.0) * self.inv_step;
         let (i, f) = if x < (GRID - 1) as f64 {
-            let i = x as usize;
+            // Through `u32`, whose conversion costs less than `usize`'s (`x` is below the grid).
+            let i = x as u32 as usize;
             (i, x - i as f64)
         } else {
             (GRID - 1, x - (GRID - 1) as f64)
@@ -142,34 +144,27 @@ fn table_span(law: &Sampler, horizon: f64) -> f64 {
     (span * 1.001).max(floor)
 }
 
-/// The expected free agents of one law: its table, its bands and the cached estimate.
+/// The expected free agents of one law: its table, and its agents by band with the estimate.
 #[derive(Debug, Clone)]
 pub struct BandedAges {
     table: CompletionTable,
-    bands: StartBands,
+    /// Per agent: `q`, `q(1 − q)` and `q`'s change per second (over one band's width).
+    sum: BandedSum,
     inv_width: f64,
     /// Seconds of simulated time between full evaluations (0 = every time).
     refresh: f64,
-    cache: Option<Cached>,
-    /// What the last full evaluation counted each band's agents for.
-    per_band: BandValues<3>,
 }
 
-/// The estimate at the last full evaluation, kept up to date as agents join and leave.
-#[derive(Debug, Clone, Copy)]
-struct Cached {
-    at: f64,
-    mean: f64,
-    variance: f64,
-    /// `d mean / dt`.
-    slope: f64,
-    /// `q`, `q(1 − q)` and `q`'s change per second (over one band's width) of an agent that
-    /// starts at `at` or later.
-    fresh: [f64; 3],
+/// `q`, `q(1 − q)` and `q`'s change per second (over one band's width) at `age`.
+#[inline]
+fn point(table: &CompletionTable, width: f64, inv_width: f64, age: f64) -> [f64; 3] {
+    let q = table.q(age);
+    let later = table.q(age + width);
+    [q, q * (1.0 - q), (later - q) * inv_width]
 }
 
 impl BandedAges {
-    /// Agents of `law` free within `horizon`, re-evaluated in full every eighth of a band.
+    /// Agents of `law` free within `horizon`, re-evaluated in full every quarter of a band.
     pub fn new(law: &Sampler, horizon: f64) -> Self {
         let table = CompletionTable::new(law, horizon);
         let width = table.span() / (BANDS - 1) as f64;
@@ -181,101 +176,62 @@ impl BandedAges {
     pub fn with_refresh(table: CompletionTable, width: f64, refresh: f64) -> Self {
         Self {
             table,
-            bands: StartBands::new(width),
+            sum: BandedSum::new(width),
             inv_width: 1.0 / width,
             refresh,
-            cache: None,
-            per_band: BandValues::default(),
         }
     }
 
     /// Busy agents of this law.
     pub fn agents(&self) -> u32 {
-        self.bands.len()
+        self.sum.bands().len()
     }
 
     /// An agent starts at `start` (no earlier than any agent already added).
     pub fn add(&mut self, start: f64) {
-        self.bands.add(start);
-        self.adjust(start, 1.0);
+        let (table, width, inv_width) = (&self.table, self.sum.bands().width(), self.inv_width);
+        // An agent in a band the last evaluation did not see counts by its own age.
+        self.sum.add(start, |estimate, start| {
+            point(table, width, inv_width, estimate.at - start)
+        });
     }
 
     /// The agent that started at `start` is done.
     pub fn remove(&mut self, start: f64) {
-        if self.bands.remove(start) {
-            self.adjust(start, -1.0);
-        }
-    }
-
-    /// `q`, `q(1 − q)` and `q`'s change per second (over one band's width) at `age`.
-    #[inline]
-    fn point(&self, age: f64) -> [f64; 3] {
-        let q = self.table.q(age);
-        let later = self.table.q(age + self.bands.width());
-        [q, q * (1.0 - q), (later - q) * self.inv_width]
-    }
-
-    /// Moves the cached estimate by one agent (`sign` ±1) that started at `start`: by its band's
-    /// figures at the last full evaluation (what that evaluation counted it for), by its own if
-    /// its band was not evaluated.
-    #[inline]
-    fn adjust(&mut self, start: f64, sign: f64) {
-        if let Some(cache) = &self.cache {
-            let [q, spread, slope] = if start >= cache.at {
-                cache.fresh
-            } else if let Some(figures) = self.per_band.get(&self.bands, start) {
-                figures
-            } else {
-                self.point(cache.at - start)
-            };
-            if let Some(cache) = &mut self.cache {
-                cache.mean += sign * q;
-                cache.variance = (cache.variance + sign * spread).max(0.0);
-                cache.slope += sign * slope;
-            }
-        }
+        let (table, width, inv_width) = (&self.table, self.sum.bands().width(), self.inv_width);
+        self.sum.remove(start, |estimate, start| {
+            point(table, width, inv_width, estimate.at - start)
+        });
     }
 
     /// Expected agents of this law free within the look-ahead at `now`, and its variance.
     #[inline]
     pub fn expected_free(&mut self, now: f64) -> (f64, f64) {
-        if self.bands.is_empty() {
-            self.cache = None;
+        if self.sum.bands().is_empty() {
+            self.sum.forget();
             return (0.0, 0.0);
         }
-        match self.cache {
+        match self.sum.estimate() {
             Some(c) if now >= c.at && now - c.at < self.refresh => {
                 let mean = c.mean + c.slope * (now - c.at);
-                (mean.clamp(0.0, f64::from(self.bands.len())), c.variance)
+                (
+                    mean.clamp(0.0, f64::from(self.sum.bands().len())),
+                    c.variance,
+                )
             }
             _ => {
-                let cache = self.evaluate(now);
-                self.cache = Some(cache);
-                (cache.mean, cache.variance)
+                let estimate = self.evaluate(now);
+                (estimate.mean, estimate.variance)
             }
         }
     }
 
     /// The full O(K) evaluation.
-    fn evaluate(&mut self, now: f64) -> Cached {
-        let (mut mean, mut variance, mut slope) = (0.0, 0.0, 0.0);
-        let (table, bands, per_band) = (&self.table, &self.bands, &mut self.per_band);
-        per_band.clear(bands);
-        bands.for_each(now, |band, count, lo, hi| {
-            let c = f64::from(count);
-            let figures = table.band_figures(lo, hi);
-            mean += c * figures[0];
-            variance += c * figures[1];
-            slope += c * figures[2];
-            per_band.record(band, figures);
-        });
-        Cached {
-            at: now,
-            mean,
-            variance,
-            slope,
-            fresh: self.point(0.0),
-        }
+    fn evaluate(&mut self, now: f64) -> Estimate {
+        let table = &self.table;
+        let fresh = point(table, self.sum.bands().width(), self.inv_width, 0.0);
+        self.sum
+            .evaluate(now, i64::MIN, |lo, hi| table.band_figures(lo, hi), fresh)
     }
 }
 

@@ -9,11 +9,11 @@
 //!
 //! Lines start in time order, so they sit in [`StartBands`] (bands under a second wide, so each is
 //! taken at its mean age); the survivals are tabulated once, so a band costs two look-ups and one
-//! division. Between full evaluations (every four band widths) the estimate moves on with its
+//! division. Between full evaluations (every five band widths) the estimate moves on with its
 //! time derivative, and each line that starts or ends moves it by its band's figures at the last
-//! evaluation (a fresh line's if it started since).
+//! evaluation (a fresh line's if it started since, drifting from its own start).
 
-use super::bands::{BANDS, BandValues, StartBands, floor_time};
+use super::bands::{BANDS, BandedSum, Estimate, floor_time};
 use crate::distribution::Sampler;
 
 /// Grid points of the survival tables.
@@ -21,7 +21,7 @@ const GRID: usize = 512;
 /// Survival below which an age is past the tables' span.
 const TAIL_SURVIVAL: f64 = 1e-4;
 /// Simulated time between full evaluations, in band widths.
-const REFRESH_BANDS: f64 = 4.0;
+const REFRESH_BANDS: f64 = 5.0;
 /// Relative change of the live-answer rate estimate that forces a full evaluation (it moves slowly,
 /// over about 100 dials, and smaller changes wait for the next refresh).
 const RATE_CHANGE: f64 = 0.25;
@@ -34,6 +34,9 @@ struct RingTables {
     /// Per grid point: `S_L`, its rise to the next point, `S_O`, its rise to the next point (the
     /// last point's rises are 0).
     rows: Vec<[f64; 4]>,
+    /// Age from which `S_L` is 0 at every point of the table, and so between them: a line that old
+    /// is live with probability 0.
+    silent_from: f64,
 }
 
 impl RingTables {
@@ -50,6 +53,11 @@ impl RingTables {
             (0..GRID).map(|i| law.survival(i as f64 * step)).collect()
         };
         let (live, other) = (column(live), column(other));
+        let silent_from = match live.iter().rposition(|&l| l > 0.0) {
+            Some(last) if last + 1 < GRID => (last + 1) as f64 * step,
+            Some(_) => span,
+            None => 0.0,
+        };
         let rise =
             |column: &[f64], i: usize| column.get(i + 1).map_or(0.0, |next| next - column[i]);
         let rows = (0..GRID)
@@ -59,6 +67,7 @@ impl RingTables {
             step,
             inv_step: 1.0 / step,
             rows,
+            silent_from,
         }
     }
 
@@ -71,7 +80,9 @@ impl RingTables {
     #[inline]
     fn survivals(&self, age: f64) -> (f64, f64) {
         let x = age.max(0.0) * self.inv_step;
-        let i = x as usize;
+        // Through `u32`, whose conversion costs less than `usize`'s (`x` is at least 0; a huge one
+        // saturates either way, past the grid).
+        let i = x as u32 as usize;
         if i + 1 >= GRID {
             return (0.0, 0.0);
         }
@@ -112,28 +123,16 @@ fn line_figures(tables: &RingTables, width: f64, inv_width: f64, p: f64, age: f6
     [share, share * (1.0 - share), (later - share) * inv_width]
 }
 
-/// The estimate at the last full evaluation.
-#[derive(Debug, Clone, Copy)]
-struct Cached {
-    at: f64,
-    rate: f64,
-    mean: f64,
-    variance: f64,
-    slope: f64,
-    /// The figures of a line just dialled (every line added after `at` is one).
-    fresh: LineFigures,
-}
-
 /// The lines ringing now, by start time, and the live answers expected from them.
 #[derive(Debug, Clone)]
 pub struct RingingLines {
     tables: RingTables,
-    bands: StartBands,
+    /// Per line: `π`, `π(1 − π)` and `π`'s change per second.
+    sum: BandedSum,
+    /// The live-answer rate the estimate was evaluated at.
+    rate: f64,
     inv_width: f64,
     refresh: f64,
-    cache: Option<Cached>,
-    /// What the last full evaluation counted each band's lines for.
-    per_band: BandValues<3>,
 }
 
 impl RingingLines {
@@ -143,11 +142,10 @@ impl RingingLines {
         let width = tables.span() / (BANDS - 1) as f64;
         Self {
             tables,
-            bands: StartBands::new(width),
+            sum: BandedSum::new(width),
+            rate: 0.0,
             inv_width: 1.0 / width,
             refresh: REFRESH_BANDS * width,
-            cache: None,
-            per_band: BandValues::default(),
         }
     }
 
@@ -158,98 +156,66 @@ impl RingingLines {
 
     /// Lines ringing.
     pub fn len(&self) -> u32 {
-        self.bands.len()
-    }
-
-    /// The figures of one line `age` old: `π`, `π(1 − π)`, and `π`'s change per second (over one
-    /// band's width), with one division for both `π`s.
-    #[inline]
-    fn point(&self, p: f64, age: f64) -> LineFigures {
-        line_figures(&self.tables, self.bands.width(), self.inv_width, p, age)
-    }
-
-    /// Moves the cached estimate by one line (`sign` ±1) that started at `start`: by its band's
-    /// figures at the last evaluation, a fresh line's if it was dialled since.
-    #[inline]
-    fn adjust(&mut self, start: f64, sign: f64) {
-        if let Some(cache) = &mut self.cache {
-            let [share, spread, slope] = if start >= cache.at {
-                cache.fresh
-            } else if let Some(figures) = self.per_band.get(&self.bands, start) {
-                figures
-            } else {
-                // Dialled in the same instant as the evaluation (start times are rounded), in a
-                // band it did not see.
-                cache.fresh
-            };
-            cache.mean = (cache.mean + sign * share).max(0.0);
-            cache.variance = (cache.variance + sign * spread).max(0.0);
-            cache.slope += sign * slope;
-        }
+        self.sum.bands().len()
     }
 
     /// A line starts ringing at `start` (no earlier than any line already added).
     pub fn add(&mut self, start: f64) {
-        self.bands.add(start);
-        self.adjust(start, 1.0);
+        self.sum.add(start, fresh);
     }
 
     /// The line that started ringing at `start` has its outcome.
     pub fn remove(&mut self, start: f64) {
-        if self.bands.remove(start) {
-            self.adjust(start, -1.0);
-        }
+        self.sum.remove(start, fresh);
     }
 
     /// Live answers expected from the lines ringing at `now`, with live-answer rate `p`, and the
     /// variance of that number.
     #[inline]
     pub fn expected_lives(&mut self, now: f64, p: f64) -> (f64, f64) {
-        if self.bands.is_empty() {
-            self.cache = None;
+        if self.sum.bands().is_empty() {
+            self.sum.forget();
             return (0.0, 0.0);
         }
-        match self.cache {
+        match self.sum.estimate() {
             Some(c)
                 if now >= c.at
                     && now - c.at < self.refresh
-                    && (p - c.rate).abs() <= RATE_CHANGE * c.rate =>
+                    && (p - self.rate).abs() <= RATE_CHANGE * self.rate =>
             {
                 let mean = (c.mean + c.slope * (now - c.at)).clamp(0.0, f64::from(self.len()));
                 (mean, c.variance)
             }
             _ => {
-                let cache = self.evaluate(now, p);
-                self.cache = Some(cache);
-                (cache.mean, cache.variance)
+                let estimate = self.evaluate(now, p);
+                (estimate.mean, estimate.variance)
             }
         }
     }
 
-    fn evaluate(&mut self, now: f64, p: f64) -> Cached {
-        let (mut mean, mut variance, mut slope) = (0.0, 0.0, 0.0);
-        let (tables, bands, per_band) = (&self.tables, &self.bands, &mut self.per_band);
-        let (width, inv_width) = (bands.width(), self.inv_width);
-        per_band.clear(bands);
+    fn evaluate(&mut self, now: f64, p: f64) -> Estimate {
+        let tables = &self.tables;
+        let (width, inv_width) = (self.sum.bands().width(), self.inv_width);
+        // Lines older than the longest live ring are live with probability 0: their bands (every
+        // band whose youngest line is that old) count 0 and are not visited.
+        let margin = 1e-9 * (1.0 + now.abs());
+        let from = floor_time((now - tables.silent_from - margin) * inv_width);
+        self.rate = p;
         // A band is under a second wide, against rings of several seconds: its lines are taken at
         // their mean age.
-        bands.for_each(now, |band, count, lo, hi| {
-            let c = f64::from(count);
-            let figures = line_figures(tables, width, inv_width, p, 0.5 * (lo + hi));
-            mean += c * figures[0];
-            variance += c * figures[1];
-            slope += c * figures[2];
-            per_band.record(band, figures);
-        });
-        Cached {
-            fresh: self.point(p, 0.0),
-            at: now,
-            rate: p,
-            mean,
-            variance,
-            slope,
-        }
+        self.sum.evaluate(
+            now,
+            from,
+            |lo, hi| line_figures(tables, width, inv_width, p, 0.5 * (lo + hi)),
+            line_figures(tables, width, inv_width, p, 0.0),
+        )
     }
+}
+
+/// The figures of a line dialled in the same instant as the evaluation (start times are rounded),
+/// in a band it did not see: a fresh line's.
+fn fresh(estimate: &Estimate, _start: f64) -> LineFigures {
+    estimate.fresh
 }
 
 /// The live-answer rate measured by cohort of dial time.
@@ -281,7 +247,8 @@ impl AnswerRate {
     /// their dials.
     pub fn new(rate: f64, weight: f64, floor: f64, longest_ring: f64) -> Self {
         let lag = longest_ring.ceil().max(1.0) as i64 + 1;
-        let slots = lag as usize + 2;
+        // A power of two, so that a second's slot is a mask rather than a division.
+        let slots = (lag as usize + 2).next_power_of_two();
         Self {
             rate: rate.max(floor),
             weight,
@@ -302,7 +269,7 @@ impl AnswerRate {
 
     #[inline]
     fn slot(&self, second: i64) -> usize {
-        second.rem_euclid(self.dials.len() as i64) as usize
+        (second & (self.dials.len() as i64 - 1)) as usize
     }
 
     /// Folds in every cohort old enough at `now`.
@@ -362,16 +329,16 @@ mod tests {
     use rand::rngs::ChaCha8Rng;
     use rand::{RngExt, SeedableRng};
 
+    fn uniform(min: f64, max: f64) -> Sampler {
+        Distribution::Uniform { min, max }.sampler()
+    }
+
     #[test]
     fn expects_the_live_answers_actually_ringing() {
         // Lines dialled 5 a second, live with p = 0.1 after a lognormal 8 s ring, otherwise after
         // 15–25 s: at any moment about 4 live ones ring among about 94.
         let live = Distribution::Lognormal { mean: 8.0, cv: 0.5 }.sampler();
-        let other = Distribution::Uniform {
-            min: 15.0,
-            max: 25.0,
-        }
-        .sampler();
+        let other = uniform(15.0, 25.0);
         let p = 0.1;
         let mut lines = RingingLines::new(&live, &other);
         let mut rng = ChaCha8Rng::seed_from_u64(3);
@@ -463,5 +430,32 @@ mod tests {
         let (mean, variance) = lines.expected_lives(15.0, 0.3);
         assert!((mean - 15.0).abs() < 1e-6, "{mean}");
         assert!((variance - 50.0 * 0.21).abs() < 1e-6, "{variance}");
+    }
+
+    #[test]
+    fn lines_past_the_longest_live_ring_count_nothing_without_a_visit() {
+        // Live rings end by 14.4 s: lines older than that are unanswered, and the evaluation that
+        // skips their bands finds what the sum over every line finds.
+        let (live, other) = (uniform(1.6, 14.4), uniform(10.0, 30.0));
+        let p = 0.3;
+        let mut lines = RingingLines::new(&live, &other);
+        assert!((lines.tables.silent_from - 14.4).abs() < 2.0 * lines.tables.step);
+        let starts: Vec<f64> = (0..300).map(|i| f64::from(i) * 0.1).collect();
+        for &start in &starts {
+            lines.add(start);
+        }
+        let now = 30.0;
+        let (mean, variance) = lines.expected_lives(now, p);
+        let exact: f64 = starts
+            .iter()
+            .map(|&s| live_share(p, live.survival(now - s), other.survival(now - s)))
+            .sum();
+        assert!((mean - exact).abs() < 0.01 * exact, "{mean} vs {exact}");
+        assert!(variance > 0.0);
+        // An old line leaving moves nothing; a young one takes its share out.
+        lines.remove(0.0);
+        assert_eq!(lines.expected_lives(now, p).0, mean);
+        lines.remove(29.9);
+        assert!(lines.expected_lives(now, p).0 < mean - 0.2);
     }
 }

@@ -10,6 +10,7 @@
 //! dispatches over the strategies.
 
 pub mod bands;
+mod decision;
 pub mod free_agents;
 pub mod lines_in_flight;
 

@@ -77,6 +77,7 @@
 //! a budget of 3 in the first 100 answers.
 
 use super::bands::floor_time;
+use super::decision::{Decision, Outlook};
 use super::free_agents::FreeAgents;
 use super::lines_in_flight::{AnswerRate, RingingLines};
 use super::{
@@ -86,7 +87,6 @@ use crate::scenario_shape::NUMBER;
 use crate::validation::Checker;
 use violation::shape::{Field, Shape};
 use crate::compliance::Regime;
-use crate::distribution::erfc;
 use crate::outcome::LiveOutcome;
 
 /// Live answers in the rolling window the drop rate is measured over.
@@ -250,11 +250,8 @@ pub struct Predictive {
     integral: f64,
     outcomes: Outcomes,
     fallback: bool,
-    /// Lines in flight (ringing plus new) the last decision settled on: the next search starts
-    /// there, since one event seldom moves the answer by more than a line or two.
-    last_lines: u32,
-    /// The normal loss function, tabulated (each decision evaluates it a few times).
-    loss: NormalLoss,
+    /// The search for the most new lines the risk allows, with what the last decisions showed.
+    decision: Decision,
     /// Whether a person hung up on as a machine enters the window as a drop (the regime's formula
     /// counts AMD false positives).
     false_positives: bool,
@@ -291,8 +288,7 @@ impl Predictive {
             integral: 0.0,
             outcomes: Outcomes::new(),
             fallback: false,
-            last_lines: 0,
-            loss: NormalLoss::new(),
+            decision: Decision::new(),
             false_positives: true,
         }
     }
@@ -411,7 +407,6 @@ impl Predictive {
         self.live_rate.settle(snapshot.now);
         let p = self.live_rate.rate();
         let (coming, coming_variance) = self.ringing.expected_lives(snapshot.now, p);
-        let loss = &self.loss;
         let waiting = f64::from(snapshot.waiting);
         // In fallback it takes the least risk the controller allows: still counting the agents
         // about to be free, which progressive dialling ignores (at low answer rates that leaves
@@ -420,16 +415,6 @@ impl Predictive {
             self.fallback_risk
         } else {
             self.risk
-        };
-        // Expected drops over expected lives with `n` more lines.
-        let acceptable = |n: f64| {
-            let lives = waiting + coming + p * n;
-            if lives <= 0.0 {
-                return true;
-            }
-            let mean = lives - free;
-            let sd = (coming_variance + n * p * (1.0 - p) + free_variance).sqrt();
-            loss.expected_positive_part(mean, sd) <= risk * lives
         };
         // Lines in flight stay bounded even when the risk allows more; over the first live answers
         // of the shift the bound ramps up from one line per available agent (the controller has
@@ -444,53 +429,19 @@ impl Predictive {
         if ceiling == 0 {
             return floor;
         }
-        // The drop ratio grows with `n`: gallop from the last decision's answer, then bisect, for
-        // the largest acceptable `n`.
-        let start = self
-            .last_lines
-            .saturating_sub(snapshot.dialling)
-            .clamp(1, ceiling);
-        let (mut low, mut high) = if acceptable(f64::from(start)) {
-            let mut step = 1u32;
-            let mut low = start;
-            loop {
-                let next = low.saturating_add(step).min(ceiling);
-                if next == low {
-                    break (low, low + 1);
-                }
-                if !acceptable(f64::from(next)) {
-                    break (low, next);
-                }
-                low = next;
-                step = step.saturating_mul(2);
-            }
-        } else {
-            let mut step = 1u32;
-            let mut high = start;
-            loop {
-                if high == 1 {
-                    // Not even one line: only progressive's riskless ones.
-                    self.last_lines = snapshot.dialling;
-                    return floor;
-                }
-                let next = high.saturating_sub(step).max(1);
-                if acceptable(f64::from(next)) {
-                    break (next, high);
-                }
-                high = next;
-                step = step.saturating_mul(2);
-            }
+        // Expected drops over expected lives grow with `n`: the largest acceptable `n`.
+        let outlook = Outlook {
+            lives: waiting + coming,
+            free,
+            coming_variance,
+            free_variance,
+            p,
+            risk,
         };
-        while high - low > 1 {
-            let mid = low + (high - low) / 2;
-            if acceptable(f64::from(mid)) {
-                low = mid;
-            } else {
-                high = mid;
-            }
-        }
-        self.last_lines = snapshot.dialling + low;
-        low.max(floor)
+        let lines = self
+            .decision
+            .most_lines(&outlook, snapshot.dialling, ceiling);
+        lines.max(floor)
     }
 }
 
@@ -499,12 +450,12 @@ fn risk(target: f64, alpha: f64) -> f64 {
     (target * alpha.exp()).min(MAX_RISK)
 }
 
-/// Work of one pacing run, in nanoseconds of a reference core: a few evaluations of the tabulated
-/// normal loss, and the bands' full evaluations amortised over the runs between them; it does not
-/// grow with the team. Measured on the throughput reference (CPU time of predictive less ratio's,
-/// per run): about 180 ns at 100 agents, 110 ns at 1 000 (the bands' evaluations are shared by
-/// more runs).
-const RUN_NANOS: f64 = 200.0;
+/// Work of one pacing run, in nanoseconds of a reference core: fewer than one evaluation of the
+/// tabulated normal loss (the last refusal's bound settles most), and the bands' full evaluations
+/// amortised over the runs between them; it does not grow with the team. Measured on the
+/// throughput reference (CPU time of predictive less ratio's, per run): about 110 ns at 100
+/// agents, 75 ns at 1 000 (the bands' evaluations are shared by more runs).
+const RUN_NANOS: f64 = 150.0;
 
 impl PacingStrategy for Predictive {
     #[inline]
@@ -557,59 +508,6 @@ impl PacingStrategy for Predictive {
             paced_by_agents: true,
         }
     }
-}
-
-/// Grid points per unit of `z` in [`NormalLoss`].
-const LOSS_STEPS_PER_UNIT: f64 = 64.0;
-/// The table covers `z` in `[-LOSS_RANGE, LOSS_RANGE]`; outside, `G(z)` is 0 or `z` to 1e-9.
-const LOSS_RANGE: f64 = 8.0;
-
-/// `G(z) = E[max(Z + z, 0)]` for `Z` standard normal (`φ(z) + z·Φ(z)`), tabulated on a grid of
-/// 1/64 with linear interpolation: within 1.3e-5 of the exact value (`G'' = φ ≤ 0.4`), against the
-/// exact form's `exp` and `erfc`.
-#[derive(Debug, Clone)]
-struct NormalLoss {
-    table: Vec<f64>,
-}
-
-impl NormalLoss {
-    fn new() -> Self {
-        let points = (2.0 * LOSS_RANGE * LOSS_STEPS_PER_UNIT) as usize + 1;
-        let table = (0..points)
-            .map(|i| expected_positive_part(i as f64 / LOSS_STEPS_PER_UNIT - LOSS_RANGE, 1.0))
-            .collect();
-        Self { table }
-    }
-
-    /// `E[max(X, 0)]` for `X` normal with this mean and standard deviation.
-    #[inline]
-    fn expected_positive_part(&self, mean: f64, sd: f64) -> f64 {
-        if sd <= 0.0 {
-            return mean.max(0.0);
-        }
-        let z = mean / sd;
-        if z <= -LOSS_RANGE {
-            return 0.0;
-        }
-        if z >= LOSS_RANGE {
-            return mean;
-        }
-        let x = (z + LOSS_RANGE) * LOSS_STEPS_PER_UNIT;
-        let i = x as usize;
-        let (a, b) = (self.table[i], self.table[(i + 1).min(self.table.len() - 1)]);
-        sd * (a + (x - i as f64) * (b - a))
-    }
-}
-
-/// `E[max(X, 0)]` for `X` normal with this mean and standard deviation.
-fn expected_positive_part(mean: f64, sd: f64) -> f64 {
-    if sd <= 0.0 {
-        return mean.max(0.0);
-    }
-    let z = mean / sd;
-    let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    let cdf = 0.5 * erfc(-z / std::f64::consts::SQRT_2);
-    sd * density + mean * cdf
 }
 
 /// The default `abandon_target`.
@@ -666,28 +564,6 @@ mod tests {
     /// A dialer for 10 agents with nobody busy and nothing ringing.
     fn dialer(p: f64) -> Predictive {
         Predictive::new(0.025, p, 10, no_busy(), no_lines())
-    }
-
-    #[test]
-    fn expected_positive_part_of_a_normal() {
-        assert!((expected_positive_part(0.0, 1.0) - 0.398_942_280_4).abs() < 1e-7);
-        assert!((expected_positive_part(5.0, 0.0) - 5.0).abs() < 1e-12);
-        assert!(expected_positive_part(-10.0, 1.0) < 1e-20);
-        // The table follows the exact form everywhere, to within its interpolation error.
-        let loss = NormalLoss::new();
-        for i in -1_000..1_000 {
-            let (mean, sd) = (f64::from(i) * 0.0123, 1.7);
-            let (table, exact) = (
-                loss.expected_positive_part(mean, sd),
-                expected_positive_part(mean, sd),
-            );
-            assert!(
-                (table - exact).abs() < 1.3e-5 * sd,
-                "{mean}: {table} vs {exact}"
-            );
-        }
-        assert_eq!(loss.expected_positive_part(-20.0, 1.0), 0.0);
-        assert_eq!(loss.expected_positive_part(3.0, 0.0), 3.0);
     }
 
     /// A predictive dialer whose busy agents all talk on `talk`, with a wrap of `wrap` (mean
@@ -814,7 +690,6 @@ mod tests {
         for _ in 0..20 {
             predictive.on_dial(RAMP_SECONDS);
         }
-        predictive.last_lines = 0;
         assert_eq!(predictive.lines_to_start(&snapshot(10.0)), idle);
         // Just dialled, they may all still be live.
         let mut fresh = dialer(0.4);
