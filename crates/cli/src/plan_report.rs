@@ -222,26 +222,20 @@ fn abandon_chart(spec: &PlanSpec, outcome: &Outcome, agents: u32) -> Result<Stri
                 .map_err(err)?
                 .label("the band")
                 .legend(|(x, y)| legend_swatch(x, y, RGBColor(225, 236, 250).filled()));
-            chart
-                .draw_series(LineSeries::new(
-                    [(lo - margin, limit), (hi + margin, limit)],
-                    RED.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label(format!("{} limit {limit} %", spec.regime.key()))
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.stroke_width(2)));
+            labelled_line(
+                chart,
+                [(lo - margin, limit), (hi + margin, limit)],
+                RED.stroke_width(2),
+                format!("{} limit {limit} %", spec.regime.key()),
+            )?;
             for (i, (label, points)) in lines.iter().enumerate() {
                 let colour = series_colour(i);
-                chart
-                    .draw_series(LineSeries::new(
-                        points.iter().copied(),
-                        colour.stroke_width(2),
-                    ))
-                    .map_err(err)?
-                    .label(label.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
-                    });
+                labelled_line(
+                    chart,
+                    points.iter().copied(),
+                    colour.stroke_width(2),
+                    label.clone(),
+                )?;
                 chart
                     .draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))
                     .map_err(err)?;
@@ -283,24 +277,21 @@ fn connects_chart(spec: &PlanSpec, outcome: &Outcome) -> Result<String, String> 
         SeriesLabelPosition::UpperLeft,
         |chart| {
             if let Some(t) = spec.target_connects_per_hour {
-                chart
-                    .draw_series(LineSeries::new([(lo, t), (hi, t)], BLACK.stroke_width(1)))
-                    .map_err(err)?
-                    .label(format!("target {t}"))
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK));
+                labelled_line(
+                    chart,
+                    [(lo, t), (hi, t)],
+                    BLACK.stroke_width(1),
+                    format!("target {t}"),
+                )?;
             }
             for (i, (label, points)) in lines.iter().enumerate() {
                 let colour = series_colour(i);
-                chart
-                    .draw_series(LineSeries::new(
-                        points.iter().map(|p| (p.0, p.1)),
-                        colour.stroke_width(2),
-                    ))
-                    .map_err(err)?
-                    .label(label.clone())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
-                    });
+                labelled_line(
+                    chart,
+                    points.iter().map(|p| (p.0, p.1)),
+                    colour.stroke_width(2),
+                    label.clone(),
+                )?;
                 chart
                     .draw_series(points.iter().map(|&(x, y, within)| {
                         let style = if within {
@@ -353,6 +344,21 @@ fn xy_chart(
         root.present().map_err(err)?;
     }
     Ok(svg)
+}
+
+/// Draws a line through `points` in `style`, with its legend entry: a short stroke in that style.
+fn labelled_line(
+    chart: &mut XyChart<'_, '_>,
+    points: impl IntoIterator<Item = (f64, f64)>,
+    style: ShapeStyle,
+    label: String,
+) -> Result<(), String> {
+    chart
+        .draw_series(LineSeries::new(points, style))
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+    Ok(())
 }
 
 /// A chart with two numeric axes, drawn into an SVG string.
@@ -533,15 +539,12 @@ fn day_chart(spec: &PlanSpec, report: &Report) -> Result<String, String> {
                 .map_err(err)?
                 .label("95 % interval")
                 .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], BLACK));
-            chart
-                .draw_series(LineSeries::new(
-                    [(start, limit), (end, limit)],
-                    RED.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label(format!("limit {limit} %"))
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.stroke_width(2)));
-            Ok(())
+            labelled_line(
+                chart,
+                [(start, limit), (end, limit)],
+                RED.stroke_width(2),
+                format!("limit {limit} %"),
+            )
         },
     )
 }

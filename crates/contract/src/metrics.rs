@@ -58,7 +58,8 @@ impl<'de> Deserialize<'de> for MetricEstimate {
     }
 }
 
-/// Declares the metric list once: the struct, its names in report order and a by-name accessor.
+/// Declares, from the metric list (the `metric-names` crate, the engine's list too), the struct, its
+/// names in report order and a by-name accessor.
 macro_rules! metrics {
     ($( $(#[doc = $doc:literal])* $name:ident ),* $(,)?) => {
         /// The metrics of a window or a bucket; each one absent when the server does not report it.
@@ -99,49 +100,7 @@ macro_rules! metrics {
     };
 }
 
-metrics! {
-    /// Dial attempts started.
-    dials,
-    /// Attempts that reached a live person.
-    live_answers,
-    /// `live_answers / dials`.
-    answer_rate,
-    /// Live answers connected to an agent.
-    connected,
-    /// Live answers that reached no agent within their patience.
-    abandoned,
-    /// Connected live answers that waited longer than the 2-second rule.
-    late,
-    /// `abandoned / live_answers`.
-    abandon_rate,
-    /// `(abandoned + late + amd_false_positives) / (live_answers + amd_false_positives)`: the
-    /// FCC/FTC figure held against the legal limit.
-    compliance_abandon_rate,
-    /// Agent busy time (talk + wrap) over agent available time.
-    occupancy,
-    /// Connected live answers per staffed agent per hour.
-    connects_per_agent_hour,
-    /// Mean wait from live answer to agent.
-    mean_wait_seconds,
-    /// 90th percentile of that wait.
-    p90_wait_seconds,
-    /// Most lines in use at once.
-    peak_lines,
-    /// People hung up on because detection judged them machines (AMD false positives).
-    amd_false_positives,
-    /// Attempts an answering machine answered.
-    machines,
-    /// Machines connected to an agent (let through by detection, or with detection off).
-    machines_to_agents,
-    /// Machines routed to an agent but dropped before one was free.
-    machines_abandoned,
-    /// Attempts that found the line busy.
-    busy,
-    /// Attempts no one answered before the no-answer timeout.
-    no_answer,
-    /// Attempts to numbers that do not exist.
-    invalid,
-}
+metric_names::metric_list!(metrics);
 
 impl SimulatedMetrics {
     /// The abandonment the law counts: `compliance_abandon_rate`, or `abandon_rate` from a server

@@ -1,11 +1,11 @@
 //! The DESIGN §5.3 metrics: one replication's counters turned into rates, and their estimates over
 //! replications.
 //!
-//! The metric list is written once, in `metric_list!`'s invocation below: it defines
-//! [`MetricSet`], a struct with one field per metric, generic over what each field holds — an
-//! [`Estimate`] in a report ([`Metrics`]), one replication's `f64` value ([`MetricValues`]), a
-//! running accumulator while replications are folded in. Adding a metric is one line there and its
-//! formula in [`MetricValues::from_tally`].
+//! The metric list is written once, in the `metric-names` crate (the simulate contract declares its
+//! wire metrics from the same list): it defines [`MetricSet`], a struct with one field per metric,
+//! generic over what each field holds — an [`Estimate`] in a report ([`Metrics`]), one
+//! replication's `f64` value ([`MetricValues`]), a running accumulator while replications are
+//! folded in. Adding a metric is one line there and its formula in [`MetricValues::from_tally`].
 
 use serde::Serialize;
 
@@ -13,8 +13,8 @@ use crate::estimate::{Accumulator, Estimate, t_critical_95};
 use crate::tally::Tally;
 
 /// Defines [`MetricSet`] from the list of metric names (in report order) and their docs.
-macro_rules! metric_list {
-    ($($(#[doc = $doc:expr])* $name:ident,)*) => {
+macro_rules! metric_set {
+    ($($(#[doc = $doc:literal])* $name:ident,)*) => {
         /// Number of metrics.
         const COUNT: usize = [$(stringify!($name),)*].len();
 
@@ -47,56 +47,15 @@ macro_rules! metric_list {
     };
 }
 
-metric_list! {
-    /// Dial attempts started.
-    dials,
-    /// Attempts that reached a live person.
-    live_answers,
-    /// `live_answers / dials`.
-    answer_rate,
-    /// Live answers connected to an agent.
-    connected,
-    /// Live answers that reached no agent within their patience.
-    abandoned,
-    /// Connected live answers that waited longer than `connect_within_seconds`.
-    late,
-    /// `abandoned / live_answers`.
-    abandon_rate,
-    /// `(abandoned + late + amd_false_positives) / (live_answers + amd_false_positives)`: the
-    /// FCC/FTC figure (see [`crate::Regime::Fcc`]).
-    compliance_abandon_rate,
-    /// Agent busy time (talk + wrap) over agent available (not paused) time.
-    occupancy,
-    /// Connected live answers per staffed agent per hour.
-    connects_per_agent_hour,
-    /// Mean wait from live answer to agent, over connected live answers.
-    mean_wait_seconds,
-    /// 90th percentile of that wait (from a fixed histogram, within 0.8 %).
-    p90_wait_seconds,
-    /// Most lines in use at once (dialling, waiting or talking).
-    peak_lines,
-    /// People hung up on because detection judged them machines (AMD false positives).
-    amd_false_positives,
-    /// Attempts an answering machine answered (0 without an `outcomes` block).
-    machines,
-    /// Machines connected to an agent (let through by detection, or with detection off).
-    machines_to_agents,
-    /// Machines routed to an agent but dropped before one was free (CXone counts them abandoned).
-    machines_abandoned,
-    /// Attempts that found the line busy.
-    busy,
-    /// Attempts no one answered before the no-answer timeout.
-    no_answer,
-    /// Attempts to numbers that do not exist.
-    invalid,
-}
+metric_names::metric_list!(metric_set);
 
 /// The metrics of a window or a bucket, each a mean over replications with its 95 % interval.
 /// Serialises as `{"dials": {"mean": x, "ci95": [lo, hi] | null, "n": k}, …}`.
 ///
 /// Each rate is the mean of the per-replication rates (not the ratio of the summed counts), and
-/// `p90_wait_seconds` is the mean of the per-replication 90th percentiles (not the percentile of the
-/// pooled waits). A rate or wait is undefined in a replication where its denominator is 0 (no dials
+/// `p90_wait_seconds` is the mean of the per-replication 90th percentiles (each from a fixed
+/// histogram, within 0.8 %; not the percentile of the pooled waits). The machine counts are 0
+/// without an `outcomes` block. A rate or wait is undefined in a replication where its denominator is 0 (no dials
 /// for `answer_rate`, no live answers for the abandon rates, no connected calls for the waits, no
 /// available or staffed agent time for `occupancy` and `connects_per_agent_hour`); such a
 /// replication is left out of that metric's estimate rather than counted as 0, so the estimate's

@@ -84,37 +84,28 @@ async fn a_rate_limited_client_waits_for_retry_after_and_succeeds() {
     .await;
     let sb = dev(&emulator);
     let payload = seed_payload();
-    // Three runs at once against one request per second: some must be told to wait, and all succeed.
+    // Two runs at once against one request per second: one must be told to wait, and both succeed.
+    // The one test that waits for a real Retry-After (the others record or cap the wait).
     let started = std::time::Instant::now();
-    let runs = futures_join3(
-        sb.run_async(&["run", "--json", "--audit-log", "a.log", &payload]),
-        sb.run_async(&["run", "--json", "--audit-log", "b.log", &payload]),
-        sb.run_async(&["run", "--json", "--audit-log", "c.log", &payload]),
-    )
-    .await;
+    let (a, b) = (
+        ["run", "--json", "--audit-log", "a.log", &payload],
+        ["run", "--json", "--audit-log", "b.log", &payload],
+    );
+    let (a, b) = tokio::join!(sb.run_async(&a), sb.run_async(&b));
     let mut attempts = 0;
-    for out in &runs {
+    for out in [&a, &b] {
         assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(out));
         attempts += json(out)["attempts"].as_u64().unwrap();
     }
     assert!(
         started.elapsed() >= std::time::Duration::from_secs(1),
-        "the throttled runs waited for Retry-After"
+        "the throttled run waited for Retry-After"
     );
-    assert!(
-        attempts > 3,
-        "at least one run was rate limited and retried (attempts {attempts})"
+    // One 429, then a retry late enough to pass: a client retrying sooner than told is refused again.
+    assert_eq!(
+        attempts, 3,
+        "one run was rate limited once and retried after Retry-After"
     );
-}
-
-async fn futures_join3<A, B, C>(a: A, b: B, c: C) -> [std::process::Output; 3]
-where
-    A: Future<Output = std::process::Output>,
-    B: Future<Output = std::process::Output>,
-    C: Future<Output = std::process::Output>,
-{
-    let (a, b, c) = tokio::join!(a, b, c);
-    [a, b, c]
 }
 
 #[tokio::test(flavor = "multi_thread")]

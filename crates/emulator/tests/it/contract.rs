@@ -17,10 +17,12 @@ fn client(server: &Server) -> SimulateClient {
         token_url,
         ClientCredentials::new("dev-client", "dev-secret"),
     );
+    // Every wait is capped at 20 ms, a fault's `Retry-After: 1` included: these tests are about what is
+    // retried and simulated, not how long the client waits (the cli's emulator tests wait for real).
     let policy = RetryPolicy {
         max_retries: 3,
         base: Duration::from_millis(10),
-        max_delay: Duration::from_secs(2),
+        max_delay: Duration::from_millis(20),
         jitter: cxone::Jitter::Off,
     };
     SimulateClient::new(server.http.clone(), base, tokens, policy)
