@@ -242,7 +242,7 @@ fn failure(e: ImportError) -> Failure {
 fn print_json(value: &impl Serialize) -> Outcome {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::runtime(anyhow!("could not write JSON: {e}")))?;
-    println!("{text}");
+    output::emit(&text);
     Ok(())
 }
 
@@ -282,9 +282,9 @@ fn print_table(imported: &Imported) {
         }
         table.add_row(row);
     }
-    println!("{table}");
+    output::emit(&table);
     let s = &imported.source;
-    println!(
+    output::emit(format_args!(
         "{} rows of {} ({} read) from {}; {}-minute data{} in {}-minute buckets, {}; answered = {}",
         s.rows_used,
         s.format,
@@ -299,7 +299,7 @@ fn print_table(imported: &Imported) {
         s.interval.bucket_minutes,
         s.time_zone,
         s.answered,
-    );
+    ));
 }
 
 /// The payload's fields in their order, each kept byte for byte.

@@ -62,7 +62,7 @@ pub fn print(spec: &PlanSpec, outcome: &Outcome) {
     if let Ok(r) = &outcome.recommendation {
         t.add_row(vec!["why".to_string(), r.why.clone()]);
     }
-    println!("{t}");
+    output::emit(&t);
 
     let mut t = table();
     t.set_header(vec![
@@ -90,14 +90,14 @@ pub fn print(spec: &PlanSpec, outcome: &Outcome) {
             percent(worst.breach_upper),
         ]);
     }
-    println!("{t}");
+    output::emit(&t);
 
     let mut t = table();
     t.set_header(vec!["input", &spec.input]);
     for (label, value) in inputs(spec) {
         t.add_row(vec![label, value]);
     }
-    println!("{t}");
+    output::emit(&t);
 }
 
 /// The grid and every default, as label/value pairs (also in the HTML report).

@@ -155,24 +155,47 @@ fn sigterm_during_a_run_records_an_interrupted_failed_line() {
 #[test]
 fn a_reader_that_goes_away_ends_the_output_quietly() {
     let sb = Sandbox::new();
-    let scenario = example("ratio_scenario.json");
-    let mut child = sb
-        .command(&[
-            "simulate",
-            scenario.to_str().unwrap(),
+    let (scenario, seed, export) = (
+        example("ratio_scenario.json"),
+        example("seed_payload.json"),
+        example("history_export.csv"),
+    );
+    let (scenario, seed, export) = (
+        scenario.to_str().unwrap(),
+        seed.to_str().unwrap(),
+        export.to_str().unwrap(),
+    );
+    // Every command that prints a table on stdout.
+    let commands: [&[&str]; 3] = [
+        &["simulate", scenario, "--replications", "2"],
+        &[
+            "plan",
+            seed,
+            "--agents",
+            "8",
+            "--strategy",
+            "progressive",
             "--replications",
             "2",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // `| head -0`: the reader closes before anything is printed.
-    drop(child.stdout.take());
-    let (status, err) = wait_with_stderr(&mut child);
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(!err.contains("Broken pipe"), "{err}");
-    assert_eq!(status.code(), Some(0), "{err}");
+            "--risk",
+            "0.5",
+        ],
+        &["history", "import", "--from", "csv", export],
+    ];
+    for args in commands {
+        let mut child = sb
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // `| head -0`: the reader closes before anything is printed.
+        drop(child.stdout.take());
+        let (status, err) = wait_with_stderr(&mut child);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+    }
 }
 
 #[test]
