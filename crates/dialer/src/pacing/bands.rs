@@ -186,6 +186,8 @@ impl StartBands {
 pub struct BandValues<const N: usize> {
     /// Band numbers from here on were in the ring at the evaluation; older ones in the tail.
     first: i64,
+    /// Bands numbered below this one (the tail too, if it is older) count 0 in every figure.
+    zero_below: i64,
     /// Bit `slot` set: the ring band in that slot was evaluated.
     set: u64,
     ring: [[f64; N]; BANDS],
@@ -196,6 +198,7 @@ impl<const N: usize> Default for BandValues<N> {
     fn default() -> Self {
         Self {
             first: 0,
+            zero_below: i64::MIN,
             set: 0,
             ring: [[0.0; N]; BANDS],
             tail: None,
@@ -208,25 +211,18 @@ impl<const N: usize> BandValues<N> {
     #[inline]
     pub fn clear(&mut self, bands: &StartBands) {
         self.first = bands.first;
+        self.zero_below = i64::MIN;
         self.set = 0;
         self.tail = None;
     }
 
     /// Every member of a band numbered below `band` (and of the tail, if it is older) counts 0 in
-    /// every figure: the evaluation found so without visiting them. (Their figures are written
-    /// out, so that [`BandValues::get`] has no branch of its own for them.)
+    /// every figure: the evaluation found so without visiting them. (A band older than the ring's
+    /// oldest is in the tail, which the evaluation then visits: nothing is zero.)
     #[inline]
     pub fn zero_before(&mut self, band: i64) {
-        let skipped = band.saturating_sub(self.first).clamp(0, BANDS as i64);
-        for offset in 0..skipped {
-            self.ring[StartBands::slot(self.first + offset)] = [0.0; N];
-        }
-        let bits = u64::MAX
-            .checked_shl(skipped as u32)
-            .map_or(u64::MAX, |above| !above);
-        self.set |= bits.rotate_left(StartBands::slot(self.first) as u32);
         if band >= self.first {
-            self.tail = Some([0.0; N]);
+            self.zero_below = band;
         }
     }
 
@@ -247,7 +243,9 @@ impl<const N: usize> BandValues<N> {
     /// evaluation, if it was evaluated.
     #[inline]
     pub fn get(&self, band: i64) -> Option<[f64; N]> {
-        if band < self.first {
+        if band < self.zero_below {
+            Some([0.0; N])
+        } else if band < self.first {
             self.tail
         } else if band < self.first + BANDS as i64 {
             let slot = StartBands::slot(band);

@@ -22,6 +22,8 @@ const GRID: usize = 512;
 const TAIL_SURVIVAL: f64 = 1e-4;
 /// Simulated time between full evaluations, in band widths.
 const REFRESH_BANDS: f64 = 5.0;
+/// Dials in a second up to which [`AnswerRate`] has `(1 − weight)^k` in a table.
+const KEEP_TABLE: i32 = 512;
 /// Relative change of the live-answer rate estimate that forces a full evaluation (it moves slowly,
 /// over about 100 dials, and smaller changes wait for the next refresh).
 const RATE_CHANGE: f64 = 0.25;
@@ -238,6 +240,11 @@ pub struct AnswerRate {
     lives: Vec<u32>,
     /// The oldest second not yet folded in.
     next: i64,
+    /// `next + lag + 1`: the time from which a cohort is due to be folded in.
+    due: f64,
+    /// `(1 − weight)^k`, the share of the estimate a second of `k` dials keeps, for the `k` most
+    /// seconds have (worked out once rather than by a loop of squarings each second).
+    keep: Vec<f64>,
     /// Dials counted in cohorts not yet folded in.
     pending: u64,
 }
@@ -257,6 +264,8 @@ impl AnswerRate {
             dials: vec![0; slots],
             lives: vec![0; slots],
             next: 0,
+            due: (lag + 1) as f64,
+            keep: (0..KEEP_TABLE).map(|k| (1.0 - weight).powi(k)).collect(),
             pending: 0,
         }
     }
@@ -275,6 +284,16 @@ impl AnswerRate {
     /// Folds in every cohort old enough at `now`.
     #[inline]
     pub fn settle(&mut self, now: f64) {
+        // `floor(now) − lag > next` is `now ≥ next + lag + 1`: one comparison while none is due.
+        if now < self.due {
+            return;
+        }
+        self.fold(now);
+        self.due = (self.next + self.lag + 1) as f64;
+    }
+
+    /// Folds in the cohorts due at `now`.
+    fn fold(&mut self, now: f64) {
         let last = floor_time(now) - self.lag;
         if self.next >= last {
             return;
@@ -288,7 +307,11 @@ impl AnswerRate {
             let slot = self.slot(self.next);
             let (k, l) = (self.dials[slot], self.lives[slot]);
             if k > 0 {
-                let keep = (1.0 - self.weight).powi(k as i32);
+                let keep = self
+                    .keep
+                    .get(k as usize)
+                    .copied()
+                    .unwrap_or_else(|| (1.0 - self.weight).powi(k as i32));
                 let share = f64::from(l) / f64::from(k);
                 self.rate = (keep * self.rate + (1.0 - keep) * share).max(self.floor);
             }
@@ -314,10 +337,12 @@ impl AnswerRate {
 
     /// The attempt dialled at `dialled_at` has its outcome.
     pub fn outcome(&mut self, live: bool, dialled_at: f64) {
-        let second = floor_time(dialled_at);
-        if live && second >= self.next {
-            let slot = self.slot(second);
-            self.lives[slot] += 1;
+        if live {
+            let second = floor_time(dialled_at);
+            if second >= self.next {
+                let slot = self.slot(second);
+                self.lives[slot] += 1;
+            }
         }
     }
 }

@@ -237,6 +237,12 @@ pub struct Predictive {
     integral_scale: f64,
     /// Live answers seen since the start (for the ramp of the first minutes).
     answers_seen: u64,
+    /// Whether the ramp of the first answers is over (it never starts again: both of its terms
+    /// only grow), so that a decision skips its divisions.
+    ramped: bool,
+    /// The live-answer rate the bound on lines in flight per available agent was last worked out
+    /// for after the ramp, and that bound (the rate moves once a second, decisions every event).
+    full_level: (f64, f64),
     live_rate: AnswerRate,
     alpha: f64,
     /// The drop share of the lines in flight it risks at `alpha`, `target · e^α` (kept with `α`,
@@ -275,6 +281,8 @@ impl Predictive {
             ringing,
             integral_scale: (INTEGRAL_TEAM / f64::from(agents.max(1))).min(1.0),
             answers_seen: 0,
+            ramped: false,
+            full_level: (f64::NAN, 0.0),
             live_rate: AnswerRate::new(
                 live_probability,
                 RATE_WEIGHT * (RATE_TEAM / f64::from(agents.max(1))).min(1.0),
@@ -419,10 +427,15 @@ impl Predictive {
         // Lines in flight stay bounded even when the risk allows more; over the first live answers
         // of the shift the bound ramps up from one line per available agent (the controller has
         // no measure of its drops yet, and the law counts them from the first call).
-        let ramp = (self.answers_seen as f64 / RAMP_ANSWERS as f64)
-            .min(snapshot.now / RAMP_SECONDS)
-            .min(1.0);
-        let level = 1.0 + ramp * (LINES_PER_AGENT_OVER_RATE / p - 1.0).max(0.0);
+        let level = if self.ramped {
+            self.full_level(p)
+        } else {
+            let ramp = (self.answers_seen as f64 / RAMP_ANSWERS as f64)
+                .min(snapshot.now / RAMP_SECONDS)
+                .min(1.0);
+            self.ramped = ramp >= 1.0;
+            1.0 + ramp * (LINES_PER_AGENT_OVER_RATE / p - 1.0).max(0.0)
+        };
         // `ceil(level · available)`, without a call into libm.
         let most_in_use = -floor_time(-level * f64::from(snapshot.agents.available()));
         let ceiling = (most_in_use - i64::from(snapshot.lines_in_use())).max(0) as u32;
@@ -442,6 +455,18 @@ impl Predictive {
             .decision
             .most_lines(&outlook, snapshot.dialling, ceiling);
         lines.max(floor)
+    }
+}
+
+impl Predictive {
+    /// Most lines in flight per available agent once the ramp is over, at live-answer rate `p`
+    /// (worked out again only when `p` has moved).
+    #[inline]
+    fn full_level(&mut self, p: f64) -> f64 {
+        if p != self.full_level.0 {
+            self.full_level = (p, 1.0 + (LINES_PER_AGENT_OVER_RATE / p - 1.0).max(0.0));
+        }
+        self.full_level.1
     }
 }
 
