@@ -96,7 +96,7 @@ impl Backend {
     ) -> PyResult<Self> {
         let base_url = checked_url(py, "base_url", base_url)?;
         let token_url = checked_url(py, "token_url", token_url)?;
-        let http = reqwest::Client::builder()
+        let http = cxone::client_builder()
             .user_agent(USER_AGENT)
             .connect_timeout(Duration::from_secs(10))
             .build()

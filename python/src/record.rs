@@ -46,7 +46,7 @@ pub fn deliver_webhook(
             )
         })?;
     let hook = Webhook::new(url, signing_key, bearer.map(secrecy::SecretString::from));
-    let http = reqwest::Client::builder()
+    let http = cxone::client_builder()
         .user_agent(USER_AGENT)
         .build()
         .map_err(|e| errors::internal(format!("could not set up the HTTP client: {e}")))?;

@@ -41,7 +41,7 @@ pub fn build(args: &RunArgs) -> Result<AnyBackend, Failure> {
         }
         Backend::Cxone => {
             let settings = CxoneSettings::from_env(args.allow_insecure_http)?;
-            let http = reqwest::Client::builder()
+            let http = cxone::client_builder()
                 .user_agent(USER_AGENT)
                 .connect_timeout(Duration::from_secs(10))
                 .build()

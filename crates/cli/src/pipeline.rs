@@ -315,7 +315,7 @@ async fn pipeline(args: &RunArgs, result: &mut RunResult) -> Result<(), Failure>
     let analysis = result.variance_analysis.insert(analysis);
     verdict?;
     if let Some(webhook) = webhook {
-        let http = reqwest::Client::builder()
+        let http = cxone::client_builder()
             .user_agent(backends::USER_AGENT)
             .build()
             .map_err(|e| Failure::runtime(anyhow!("could not set up the HTTP client: {e}")))?;

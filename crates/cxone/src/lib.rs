@@ -45,7 +45,7 @@
 //! use cxone::{ClientCredentials, RetryPolicy, SimulateClient, TokenCache};
 //! use url::Url;
 //!
-//! let http = reqwest::Client::new();
+//! let http = cxone::client_builder().build().unwrap();
 //! let base = Url::parse("https://acme.my.cxone.com").unwrap();
 //! let tokens = TokenCache::new(
 //!     http.clone(),
@@ -65,6 +65,7 @@ pub mod client;
 pub mod clock;
 pub mod credentials;
 pub mod error;
+pub mod http;
 pub mod retry;
 pub mod token_cache;
 
@@ -76,6 +77,7 @@ pub use client::{Attempted, SimulateClient};
 pub use clock::{Clock, ManualClock, Sleeper, SystemClock, TokioSleeper};
 pub use credentials::{AccessToken, ClientCredentials};
 pub use error::{Endpoint, Error};
+pub use http::client_builder;
 
 pub use contract::{
     DialerSettings, ErrorBody, SimulateRequest, SimulateResponse, SimulatedSettings,

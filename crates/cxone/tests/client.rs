@@ -378,7 +378,7 @@ async fn an_unreachable_server_is_retried_then_a_transport_error() {
         .unwrap();
     let sleeper = RecordingSleeper::default();
     let client = SimulateClient::new(
-        reqwest::Client::new(),
+        cxone::client_builder().build().unwrap(),
         Url::parse(&format!("http://{closed}")).unwrap(),
         token_cache(&token_server, Arc::new(ManualClock::new(start_time()))),
         seeded_policy(),
@@ -435,7 +435,7 @@ async fn the_campaign_id_is_one_path_segment_under_the_base_path() {
     let server = MockServer::start().await;
     let tokens = token_cache(&server, Arc::new(SystemClock));
     let client = SimulateClient::new(
-        reqwest::Client::new(),
+        cxone::client_builder().build().unwrap(),
         Url::parse("https://tenant.example/cxone/").unwrap(),
         tokens,
         RetryPolicy::none(),

@@ -142,7 +142,7 @@ pub fn credentials() -> ClientCredentials {
 /// A token cache for the server's token endpoint, on `clock`.
 pub fn token_cache(server: &MockServer, clock: Arc<dyn Clock>) -> TokenCache {
     let token_url = Url::parse(&format!("{}{TOKEN_PATH}", server.uri())).unwrap();
-    TokenCache::new(reqwest::Client::new(), token_url, credentials()).with_clock(clock)
+    TokenCache::new(cxone::client_builder().build().unwrap(), token_url, credentials()).with_clock(clock)
 }
 
 /// A seeded policy: the same waits on every run.
@@ -160,7 +160,7 @@ pub fn client(server: &MockServer, policy: RetryPolicy) -> (SimulateClient, Reco
     let sleeper = RecordingSleeper::default();
     let tokens = token_cache(server, clock).with_retry(policy, Arc::new(sleeper.clone()));
     let client = SimulateClient::new(
-        reqwest::Client::new(),
+        cxone::client_builder().build().unwrap(),
         Url::parse(&server.uri()).unwrap(),
         tokens,
         policy,

@@ -9,4 +9,5 @@ mod support;
 mod adjustment;
 mod client;
 mod secrets;
+mod tls;
 mod token_cache;

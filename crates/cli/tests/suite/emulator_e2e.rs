@@ -219,7 +219,7 @@ async fn wrong_secret_and_missing_scope() {
 #[tokio::test(flavor = "multi_thread")]
 async fn one_idempotency_key_simulates_once_and_bad_bodies_are_listed() {
     let emulator = start(EmulatorConfig::default()).await;
-    let http = reqwest::Client::new();
+    let http = cxone::client_builder().build().unwrap();
     let token: Value = http
         .post(format!("{}/api/v2/oauth/token", emulator.url))
         .form(&[

@@ -75,7 +75,7 @@ impl Server {
                 let _ = stopped.await;
             },
         ));
-        let http = reqwest::Client::builder()
+        let http = cxone::client_builder()
             .timeout(Duration::from_secs(60))
             .build()
             .unwrap();
