@@ -142,7 +142,12 @@ pub fn credentials() -> ClientCredentials {
 /// A token cache for the server's token endpoint, on `clock`.
 pub fn token_cache(server: &MockServer, clock: Arc<dyn Clock>) -> TokenCache {
     let token_url = Url::parse(&format!("{}{TOKEN_PATH}", server.uri())).unwrap();
-    TokenCache::new(cxone::client_builder().build().unwrap(), token_url, credentials()).with_clock(clock)
+    TokenCache::new(
+        cxone::client_builder().build().unwrap(),
+        token_url,
+        credentials(),
+    )
+    .with_clock(clock)
 }
 
 /// A seeded policy: the same waits on every run.

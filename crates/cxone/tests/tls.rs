@@ -16,10 +16,7 @@ async fn an_https_address_gets_a_tls_client_hello() {
         head
     });
     let http = cxone::client_builder().build().unwrap();
-    let answer = http
-        .get(format!("https://127.0.0.1:{port}/"))
-        .send()
-        .await;
+    let answer = http.get(format!("https://127.0.0.1:{port}/")).send().await;
     assert!(answer.is_err(), "no TLS server here, yet {answer:?}");
     let head = server.await.unwrap();
     // A TLS record of type handshake (22), version 3.x, whose first message is a ClientHello (1).

@@ -41,7 +41,13 @@ async fn serve_answers_logs_as_json_and_stops_gracefully_on_sigterm() {
             break url.to_owned();
         }
     };
-    let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    let health = cxone::client_builder()
+        .build()
+        .unwrap()
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
     // Clients holding half-sent requests must not keep the server from stopping.
     let mut held = Vec::new();
