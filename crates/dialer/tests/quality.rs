@@ -1,10 +1,10 @@
 //! The strategy-quality suite's fast subset (the whole grid: `cargo run --release -p dialer
 //! --example quality`, figures in BENCHMARKS.md).
 
-use dialer::DialerMode;
 use dialer::quality::{
     Case, MAX_SHARE_OVER_LIMIT, Outcome, best_static_ratio, evaluate, grid, with_dialer,
 };
+use dialer::{DialerMode, Scenario};
 
 const PREDICTIVE: DialerMode = DialerMode::Predictive {
     abandon_target: 0.025,
@@ -28,16 +28,8 @@ fn every_case_of_the_grid_is_a_valid_scenario() {
 #[test]
 fn predictive_keeps_every_shift_compliant_and_beats_the_best_static_ratio() {
     // 20 agents at a high answer rate, from minute 0 of a shaped day: an hour, 80 shifts.
-    let case = grid()
-        .into_iter()
-        .find(|c| c.agents == 20 && c.live_answer_probability > 0.5)
-        .unwrap();
-    let scenario = case.scenario(PREDICTIVE, 60.0, 1.0, 80, 3);
-    let predictive = evaluate(&with_dialer(&scenario, PREDICTIVE).unwrap());
-    assert!(
-        predictive.windows_over_limit.share <= MAX_SHARE_OVER_LIMIT,
-        "{predictive:?}"
-    );
+    let (scenario, predictive) =
+        compliant_hour(|c| c.agents == 20 && c.live_answer_probability > 0.5, 3);
     let (level, best) = best_static_ratio(&scenario, 0.05)
         .unwrap()
         .expect("a fixed ratio of 1 is compliant at this answer rate");
@@ -51,19 +43,23 @@ fn predictive_keeps_every_shift_compliant_and_beats_the_best_static_ratio() {
     );
 }
 
-/// One-hour shifts (80, from minute 0) of the five-agent case `pick` selects, paced by predictive
-/// and by progressive; panics unless predictive keeps its shifts over 3 % within the allowed share.
-fn five_agents_for_an_hour(pick: impl Fn(&Case) -> bool) -> (Outcome, Outcome) {
-    let case = grid()
-        .into_iter()
-        .find(|c| c.agents == 5 && pick(c))
-        .unwrap();
-    let scenario = case.scenario(PREDICTIVE, 60.0, 1.0, 80, 1);
+/// One-hour shifts (80, from minute 0, seed `seed`) of the grid case `pick` selects, paced by
+/// predictive: the scenario and the outcome; panics unless predictive keeps its shifts over 3 %
+/// within the allowed share.
+fn compliant_hour(pick: impl Fn(&Case) -> bool, seed: u64) -> (Scenario, Outcome) {
+    let case = grid().into_iter().find(|c| pick(c)).unwrap();
+    let scenario = case.scenario(PREDICTIVE, 60.0, 1.0, 80, seed);
     let predictive = evaluate(&with_dialer(&scenario, PREDICTIVE).unwrap());
     assert!(
         predictive.windows_over_limit.share <= MAX_SHARE_OVER_LIMIT,
         "{predictive:?}"
     );
+    (scenario, predictive)
+}
+
+/// The same for the five-agent case `pick` selects, and the same shifts paced by progressive.
+fn five_agents_for_an_hour(pick: impl Fn(&Case) -> bool) -> (Outcome, Outcome) {
+    let (scenario, predictive) = compliant_hour(|c| c.agents == 5 && pick(c), 1);
     let progressive = evaluate(&with_dialer(&scenario, DialerMode::Progressive).unwrap());
     (predictive, progressive)
 }
