@@ -31,8 +31,8 @@ fn merged(scenario: &ValidScenario, replications: u64) -> Tally {
 
 /// Agents pause for a share `1 − e` of staffed time however busy they are when a pause comes due:
 /// a pause delayed by a call is taken in full, and the delay comes out of the next available
-/// period. Over about 10⁵ pause cycles (100 agents, five days of 20-minute cycles, three
-/// replications) the share's standard error is below 0.12 %, so 1 % is over four of them. Calls
+/// period. Over about 3.5 × 10⁴ pause cycles (100 agents, 40 hours of 20-minute cycles, three
+/// replications) the share's standard error is below 0.21 %, so 1 % is over four of them. Calls
 /// are long (15 minutes on average), so that a pause often comes due during one and each cycle
 /// costs few events; the six runs go in parallel.
 #[test]
@@ -53,7 +53,7 @@ fn available_share_of_staffed_time_is_the_efficiency() {
             .map(|(efficiency, dialer)| {
                 let s = scenario(json!({
                     "agents": 100, "agent_efficiency": efficiency,
-                    "window_minutes": 7_200, "warmup_minutes": 60,
+                    "window_minutes": 2_400, "warmup_minutes": 60,
                     "dialer": dialer,
                     "live_answer_probability": 0.3,
                     "ring_seconds": {"live": {"dist": "lognormal", "mean": 8, "cv": 0.5},
@@ -80,7 +80,7 @@ fn available_share_of_staffed_time_is_the_efficiency() {
             occupancy > 0.7,
             "efficiency {efficiency}, {dialer}: occupancy {occupancy}"
         );
-        assert!(tally.connected > 50_000, "{}", tally.connected);
+        assert!(tally.connected > 16_000, "{}", tally.connected);
     }
 }
 

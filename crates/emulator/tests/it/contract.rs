@@ -113,6 +113,8 @@ async fn probability_adjustments_exhaust_alike_on_both_backends() {
     let mut body = seed_request();
     body.predictive_dialer_settings.dialer_type = cxone::DialerType::Power;
     body.predictive_dialer_settings.max_calls = 100;
+    // Thirty minutes are enough to abandon too many calls at every answer rate tried.
+    body.simulation_window_minutes = 30;
     let http = cxone::simulate_with_adjustments(&client(&server), CAMPAIGN, &body, 2)
         .await
         .unwrap_err();
