@@ -271,18 +271,21 @@ fn no_qualifying_setting_gives_a_null_recommendation_with_its_reason_and_exit_3(
     );
 }
 
-/// Chromium, if installed; in CI its absence fails the test.
+/// Chromium, if installed: its headless shell (Debian's `chromium-headless-shell`, the same Blink
+/// engine built for automation, which starts in half the time and a third of the CPU), else the
+/// full browser (`chromium`). In CI the absence of both fails the test.
 fn chromium() -> Option<&'static str> {
-    let path = "/usr/bin/chromium";
-    if Path::new(path).exists() {
+    const BROWSERS: [&str; 2] = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium"];
+    if let Some(path) = BROWSERS.into_iter().find(|p| Path::new(p).exists()) {
         return Some(path);
     }
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),
-        "chromium is missing in CI: .ci/run installs it (apt-get install -y chromium)"
+        "chromium is missing in CI: .ci/run installs it (apt-get install -y chromium-headless-shell)"
     );
     eprintln!(
-        "\n!!!!!!!! SKIPPED: the plan report's browser test needs {path} (apt-get install -y chromium) !!!!!!!!\n"
+        "\n!!!!!!!! SKIPPED: the plan report's browser test needs {} or {} (apt-get install -y chromium-headless-shell) !!!!!!!!\n",
+        BROWSERS[0], BROWSERS[1]
     );
     None
 }
